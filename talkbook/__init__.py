@@ -1,0 +1,37 @@
+"""talkbook: one set of MyST sources, a reveal.js deck and a handbook.
+
+Each module adds one capability to Sphinx; ``setup`` wires them together.
+The same extension runs in both builds: the ``revealjs`` builder makes the
+deck from ``slides/``, any other HTML builder makes the handbook from
+``source/``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from talkbook.config import setup_config
+from talkbook.crosslinks import setup_crosslinks
+from talkbook.deck import setup_deck
+from talkbook.diagrams import setup_diagrams
+from talkbook.markers import setup_markers
+from talkbook.templates import setup_templates
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+
+__version__ = "0.1.0"
+
+
+def setup(app: Sphinx) -> dict:
+    setup_config(app)
+    setup_markers(app)
+    setup_crosslinks(app)
+    setup_deck(app)
+    setup_diagrams(app)
+    setup_templates(app)
+    return {
+        "version": __version__,
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+    }

@@ -1,0 +1,243 @@
+"""Links between a slide and its handbook section, in both directions.
+
+The deck (``slides/``) and the handbook (``source/``) are two Sphinx projects
+that share one ``conf.py``. A topic has the same label on both sides: the slide
+is ``(why-python)=`` above its heading in the deck and the section is
+``(why-python)=`` above its heading in the handbook. In a shared fragment::
+
+    ```{crosslink} why-python
+    ```
+
+renders, on the slide, "Read more in the handbook" pointing at the section and,
+in the handbook, "See this slide in the talk" pointing at the slide. Inline,
+``{slide}`text <label>``` and ``{handbook}`text <label>``` do the same.
+
+Each build reads the labels of the *other* project straight from its Markdown
+(cheap: no second Sphinx run), so a link is checked when it is written: a label
+that does not exist on the other side is a warning with the file and line.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from docutils import nodes
+from docutils.parsers.rst import directives
+from sphinx.util import logging
+from sphinx.util.docutils import SphinxDirective, SphinxRole
+from sphinx.util.matching import Matcher
+from sphinx.util.osutil import relative_uri
+
+from talkbook.markers import is_deck
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.environment import BuildEnvironment
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Target:
+    label: str
+    docname: str
+    path: str
+    line: int
+
+
+class crosslink(nodes.General, nodes.Inline, nodes.Element):
+    """Placeholder for a link to the other output; resolved when written."""
+
+
+def _md_parser(app: Sphinx):
+    from markdown_it.renderer import RendererHTML
+    from myst_parser.config.main import MdParserConfig
+    from myst_parser.parsers.mdit import create_md_parser
+
+    extensions = set(getattr(app.config, "myst_enable_extensions", ()) or ())
+    return create_md_parser(MdParserConfig(enable_extensions=extensions), RendererHTML)
+
+
+def scan_labels(
+    app: Sphinx, folder: Path, exclude: list[str], single_page: str | None = None
+) -> dict[str, Target]:
+    """Return every ``(label)=`` target of the Markdown pages under *folder*.
+
+    With *single_page* (the deck), every file counts, included parts too, and
+    each label belongs to that one page. Otherwise files that match *exclude*
+    (the shared fragments) are left out: a label belongs to a page.
+    """
+    parser = _md_parser(app)
+    excluded = Matcher(exclude)
+    targets: dict[str, Target] = {}
+    for path in sorted(folder.rglob("*.md")):
+        rel = path.relative_to(folder).as_posix()
+        if single_page is None and excluded(rel):
+            continue
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue  # the build of that project reports it with its own message
+        docname = single_page or rel[: -len(".md")]
+        for token in parser.parse(text):
+            if token.type == "myst_target":
+                label = token.content.strip().lower()
+                line = (token.map[0] + 1) if token.map else 0
+                targets.setdefault(label, Target(label, docname, rel, line))
+    return targets
+
+
+def _other_side(app: Sphinx) -> tuple[Path, str]:
+    confdir = Path(app.confdir)
+    if is_deck(app.builder.name):
+        return confdir / app.config.talkbook_handbook_srcdir, "handbook"
+    return confdir / app.config.talkbook_deck_srcdir, "deck"
+
+
+def other_labels(app: Sphinx) -> dict[str, Target]:
+    cache = getattr(app, "_talkbook_other_labels", None)
+    if cache is None:
+        folder, side = _other_side(app)
+        single = app.config.talkbook_deck_docname if side == "deck" else None
+        cache = scan_labels(app, folder, list(app.config.exclude_patterns), single)
+        app._talkbook_other_labels = cache  # type: ignore[attr-defined]
+    return cache
+
+
+def _fingerprint(labels: dict[str, Target]) -> str:
+    data = sorted((t.label, t.docname) for t in labels.values())
+    return hashlib.sha256(json.dumps(data).encode()).hexdigest()
+
+
+class CrosslinkDirective(SphinxDirective):
+    """A block link from a slide to its handbook section, or back."""
+
+    required_arguments = 1
+    optional_arguments = 0
+    has_content = False
+    option_spec = {"text": directives.unchanged}
+
+    def run(self) -> list[nodes.Node]:
+        label = self.arguments[0].strip().lower()
+        node = crosslink(label=label, text=self.options.get("text", ""), block=True)
+        self.set_source_info(node)
+        self.env.talkbook_crosslink_docs.add(self.env.docname)  # type: ignore[attr-defined]
+        para = nodes.paragraph("", "", node, classes=["talkbook-crosslink"])
+        self.set_source_info(para)
+        return [para]
+
+
+class _CrosslinkRole(SphinxRole):
+    direction = ""
+
+    def run(self) -> tuple[list[nodes.Node], list[nodes.system_message]]:
+        text, label = self.text, self.text
+        if text.endswith(">") and "<" in text:
+            text, _, label = text[:-1].rpartition("<")
+            text = text.strip()
+        label = label.strip().lower()
+        node = crosslink(label=label, text=text if text != label else "", block=False,
+                         direction=self.direction)
+        self.set_source_info(node)
+        self.env.talkbook_crosslink_docs.add(self.env.docname)  # type: ignore[attr-defined]
+        return [node], []
+
+
+class SlideRole(_CrosslinkRole):
+    direction = "deck"
+
+
+class HandbookRole(_CrosslinkRole):
+    direction = "handbook"
+
+
+def _deck_page(app: Sphinx) -> str:
+    return f"{app.config.talkbook_deck_path.strip('/')}/{app.config.talkbook_deck_docname}.html"
+
+
+def _resolve(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    builder = app.builder
+    in_deck = is_deck(builder.name)
+    labels = other_labels(app)
+    folder, side = _other_side(app)
+    for node in list(doctree.findall(crosslink)):
+        label = node["label"]
+        direction = node.get("direction") or side
+        wanted = "deck" if not in_deck else "handbook"
+        if direction != wanted:
+            here = "deck" if in_deck else "handbook"
+            logger.warning(
+                "{%s} points at the %s, but this page is in the %s itself: "
+                "use {ref} for a link inside one output.",
+                "slide" if direction == "deck" else "handbook", direction, here,
+                location=node, type="talkbook", subtype="crosslink",
+            )
+            node.replace_self(nodes.inline("", node.get("text") or label))
+            continue
+        target = labels.get(label)
+        if target is None:
+            logger.warning(
+                "crosslink to %r: the %s has no label (%s)= in %s. Add the label above "
+                "the matching heading there, or fix the name here.",
+                label, side, label, folder.name + "/",
+                location=node, type="talkbook", subtype="crosslink",
+            )
+            node.replace_self(nodes.inline("", node.get("text") or label))
+            continue
+        if in_deck:
+            # The deck is published at <deck_path>/index.html, the handbook at the root.
+            suffix = app.config.html_file_suffix or ".html"
+            uri = relative_uri(_deck_page(app), target.docname + suffix) + "#" + label
+            default = "Read more in the handbook"
+            classes = ["read-more"]
+        else:
+            here = builder.get_target_uri(docname)
+            uri = relative_uri(here, _deck_page(app)) + "#/" + label
+            default = "See this slide in the talk"
+            classes = ["on-slide"]
+        text = node.get("text") or default
+        ref = nodes.reference("", text, refuri=uri, internal=False,
+                              classes=["talkbook-crosslink", *classes])
+        ref["talkbook-label"] = label
+        node.replace_self(ref)
+
+
+def _init_env(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+    if not hasattr(env, "talkbook_crosslink_docs"):
+        env.talkbook_crosslink_docs = set()  # type: ignore[attr-defined]
+
+
+def _purge(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
+    if hasattr(env, "talkbook_crosslink_docs"):
+        env.talkbook_crosslink_docs.discard(docname)  # type: ignore[attr-defined]
+
+
+def _merge(app: Sphinx, env: BuildEnvironment, docnames, other: BuildEnvironment) -> None:
+    _init_env(app, env, [])
+    env.talkbook_crosslink_docs |= getattr(other, "talkbook_crosslink_docs", set())  # type: ignore[attr-defined]
+
+
+def _outdated(app: Sphinx, env: BuildEnvironment, added, changed, removed) -> list[str]:
+    """Rewrite pages with crosslinks when the other side's labels moved."""
+    _init_env(app, env, [])
+    fingerprint = _fingerprint(other_labels(app))
+    if getattr(env, "talkbook_other_fingerprint", None) == fingerprint:
+        return []
+    env.talkbook_other_fingerprint = fingerprint  # type: ignore[attr-defined]
+    return sorted(env.talkbook_crosslink_docs - set(removed))  # type: ignore[attr-defined]
+
+
+def setup_crosslinks(app: Sphinx) -> None:
+    app.add_node(crosslink)
+    app.add_directive("crosslink", CrosslinkDirective)
+    app.add_role("slide", SlideRole())
+    app.add_role("handbook", HandbookRole())
+    app.connect("env-before-read-docs", _init_env)
+    app.connect("env-purge-doc", _purge)
+    app.connect("env-merge-info", _merge)
+    app.connect("env-get-outdated", _outdated)
+    app.connect("doctree-resolved", _resolve)

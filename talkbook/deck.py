@@ -1,0 +1,184 @@
+"""The deck: sphinx-revealjs's builder, tuned for a talk that ships offline.
+
+- Code is highlighted by Pygments at build time, like in the handbook, so the
+  deck needs no highlight.js (1.9 MB) at run time.
+- Every slide's ``<section>`` carries its label as ``id``: ``(why-python)=``
+  above a heading gives the deep link ``slides/index.html#/why-python``.
+- Slides are checked: each needs a label and, unless it is the title slide,
+  speaker notes; text before the first heading has no slide to go on.
+- Only the static files that a page or stylesheet refers to are kept: by
+  default sphinx-revealjs copies all of reveal.js (Sass sources, every theme and
+  plugin, about 5.7 MB).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import unquote, urlsplit
+
+from docutils import nodes
+from sphinx.util import logging
+from sphinx.writers.html5 import HTML5Translator
+from sphinx_revealjs.builders import RevealjsHTMLBuilder
+from sphinx_revealjs.writers import RevealjsSlideTranslator
+
+from talkbook.markers import is_deck
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+
+logger = logging.getLogger(__name__)
+
+THEME_DIR = Path(__file__).parent / "theme"
+
+_CSS_URL = re.compile(r"""url\(\s*(['"]?)([^'")]+)\1\s*\)|@import\s+(['"])([^'"]+)\3""")
+_HTML_REF = re.compile(r"""\b(?:href|src)\s*=\s*(["'])([^"']+)\1""")
+
+
+class DeckTranslator(RevealjsSlideTranslator):
+    """sphinx-revealjs's translator with Pygments for code blocks."""
+
+    visit_literal_block = HTML5Translator.visit_literal_block
+    depart_literal_block = HTML5Translator.depart_literal_block
+
+
+class DeckBuilder(RevealjsHTMLBuilder):
+    """The ``revealjs`` builder, keeping only the static files the deck uses."""
+
+    name = "revealjs"
+
+    def init_css_files(self) -> None:
+        super().init_css_files()
+        self.add_css_file("pygments.css")
+
+    def copy_static_files(self) -> None:
+        super().copy_static_files()
+        prune_unreferenced(Path(self.outdir))
+
+
+def local_refs(path: Path, text: str) -> set[Path]:
+    """The local files that an HTML page or a stylesheet refers to."""
+    pattern = _CSS_URL if path.suffix == ".css" else _HTML_REF
+    found = set()
+    for match in pattern.finditer(text):
+        ref = next(g for g in match.groups()[1::2] if g) if path.suffix == ".css" else match.group(2)
+        parts = urlsplit(ref)
+        if parts.scheme or parts.netloc or not parts.path or ref.startswith("#"):
+            continue
+        found.add((path.parent / unquote(parts.path)).resolve())
+    return found
+
+
+def prune_unreferenced(outdir: Path) -> list[Path]:
+    """Delete files under ``_static`` that no page, and no kept stylesheet, uses."""
+    static = outdir / "_static"
+    if not static.is_dir():
+        return []
+    keep: set[Path] = set()
+    todo = [p.resolve() for p in outdir.glob("*.html")]
+    while todo:
+        page = todo.pop()
+        if page in keep or not page.is_file():
+            continue
+        keep.add(page)
+        if page.suffix in (".html", ".css"):
+            todo.extend(local_refs(page, page.read_text(encoding="utf-8", errors="replace")))
+    removed = []
+    for path in sorted(static.rglob("*"), reverse=True):
+        if path.is_file() and path.resolve() not in keep and path.name != "LICENSE":
+            path.unlink()
+            removed.append(path)
+        elif path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
+    # A licence stays only beside files that are kept.
+    for licence in static.rglob("LICENSE"):
+        if not any(p.is_file() and p.name != "LICENSE" for p in licence.parent.rglob("*")):
+            licence.unlink()
+    for path in sorted(static.rglob("*"), reverse=True):
+        if path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
+    return removed
+
+
+def _slide_sections(doctree: nodes.document) -> list[nodes.section]:
+    """Sections that reveal.js shows as slides (heading levels 1 to 3)."""
+    found = []
+    for section in doctree.findall(nodes.section):
+        depth, parent = 1, section.parent
+        while parent is not None and not isinstance(parent, nodes.document):
+            if isinstance(parent, nodes.section):
+                depth += 1
+            parent = parent.parent
+        if depth <= 3:
+            found.append(section)
+    return found
+
+
+def _has_notes(section: nodes.section) -> bool:
+    from sphinx_revealjs._ext.notes import revealjs_notes
+
+    for node in section.findall(revealjs_notes):
+        owner = node.parent
+        while owner is not None and not isinstance(owner, nodes.section):
+            owner = owner.parent
+        if owner is section:
+            return True
+    return False
+
+
+def _check_and_label_slides(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    if not is_deck(app.builder.name):
+        return
+    std = app.env.domains["std"]
+    label_ids = {labelid for name, (doc, labelid, _title) in std.labels.items() if doc == docname}
+    for child in doctree.children:
+        if not isinstance(child, (nodes.section, nodes.target, nodes.comment, nodes.meta,
+                                  nodes.substitution_definition, nodes.docinfo)):
+            logger.warning(
+                "%s before the deck's first heading has no slide to go on: move it "
+                "under a heading, or start the deck with a '# Title' line.",
+                type(child).__name__, location=child, type="talkbook", subtype="slide",
+            )
+            break
+    for index, section in enumerate(_slide_sections(doctree)):
+        ids = section["ids"]
+        title = section.next_node(nodes.title)
+        title_text = title.astext() if title is not None else ""
+        labelled = [i for i in ids if i in label_ids]
+        if labelled:
+            ids.remove(labelled[0])
+            ids.append(labelled[0])  # sphinx-revealjs uses the last id.
+        else:
+            logger.warning(
+                "slide %r has no label, so its deep link would change with its title: "
+                "add a line '(name)=' just above its heading.",
+                title_text, location=section, type="talkbook", subtype="slide",
+            )
+        if app.config.talkbook_require_notes and index > 0 and not _has_notes(section):
+            logger.warning(
+                "slide %r has no speaker notes: add a ```{revealjs-notes} block with the "
+                "talk track (in a shared fragment, inside {slide-only}).",
+                title_text, location=section, type="talkbook", subtype="notes",
+            )
+
+
+def _page_context(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    if is_deck(app.builder.name):
+        depth = len(app.config.talkbook_deck_path.strip("/").split("/"))
+        context["talkbook_handbook_uri"] = "../" * depth + "index.html"
+
+
+def setup_deck(app: Sphinx) -> None:
+    app.setup_extension("sphinx_revealjs")
+    # sphinx-revealjs declares itself unsafe for parallel reading, which makes
+    # every build serial. Its read phase only turns directives into nodes and
+    # keeps no state in the environment (its state lives on the builder, during
+    # writing), so reading in parallel is safe: the handbook uses -j.
+    app.extensions["sphinx_revealjs"].parallel_read_safe = True
+    app.add_builder(DeckBuilder, override=True)
+    app.set_translator("revealjs", DeckTranslator, override=True)
+    app.add_html_theme("talkbook-deck", str(THEME_DIR / "talkbook-deck"))
+    app.connect("doctree-resolved", _check_and_label_slides)
+    app.connect("html-page-context", _page_context)

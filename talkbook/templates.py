@@ -1,0 +1,117 @@
+"""Render project data into both outputs with Jinja2.
+
+```{render} projects/list.html
+```
+
+renders ``_templates/projects/list.html`` with the project data (see
+:mod:`talkbook.projects`) and puts the HTML into the page, in the deck and in
+the handbook alike. Autoescaping is on, so text from the data file can never
+become markup; the ``highlight`` filter turns code into Pygments HTML (escaped
+by Pygments) and returns it as safe markup. Sphinx indexes the text of this
+HTML for the handbook's search.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import jinja2
+from docutils import nodes
+from markupsafe import Markup
+from sphinx.errors import SphinxError
+from sphinx.util import logging
+from sphinx.util.docutils import SphinxDirective
+
+from talkbook.projects import ProjectData, ProjectDataError, load_projects
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+
+logger = logging.getLogger(__name__)
+
+
+class ProjectDataStop(SphinxError):
+    category = "Project data error"
+
+
+def project_data(app: Sphinx) -> ProjectData:
+    data = getattr(app, "_talkbook_projects", None)
+    if data is None:
+        path = Path(app.confdir, app.config.talkbook_projects_file)
+        try:
+            data = load_projects(path)
+        except ProjectDataError as err:
+            try:
+                err.path = err.path.relative_to(Path.cwd())
+            except ValueError:
+                pass
+            raise ProjectDataStop(str(ProjectDataError(err.path, err.line, err.what, err.fix))) from None
+        app._talkbook_projects = data  # type: ignore[attr-defined]
+    return data
+
+
+def _environment(app: Sphinx) -> jinja2.Environment:
+    env = getattr(app, "_talkbook_jinja", None)
+    if env is None:
+        folders = [str(Path(app.confdir, p)) for p in app.config.templates_path]
+        env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(folders),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=False,
+        )
+
+        def highlight(code: str, language: str = "python") -> Markup:
+            html = app.builder.highlighter.highlight_block(str(code), language)
+            return Markup(f'<div class="highlight-{language} notranslate">{html}</div>')
+
+        env.filters["highlight"] = highlight
+        env.filters["percent_s"] = lambda pattern: str(pattern).replace("{slug}", "%s")
+        app._talkbook_jinja = env  # type: ignore[attr-defined]
+    return env
+
+
+class Render(SphinxDirective):
+    required_arguments = 1
+    has_content = False
+
+    def run(self) -> list[nodes.Node]:
+        name = self.arguments[0]
+        data = project_data(self.env.app)
+        env = _environment(self.env.app)
+        try:
+            template = env.get_template(name)
+        except jinja2.TemplateNotFound:
+            logger.warning("template %r not found in %s: check its name.", name,
+                           ", ".join(self.config.templates_path), location=self.get_location())
+            return []
+        except jinja2.TemplateSyntaxError as err:
+            logger.warning("%s:%s: template syntax error: %s", err.filename, err.lineno, err.message,
+                           location=self.get_location())
+            return []
+        self.env.note_dependency(str(data.path))
+        if template.filename:
+            self.env.note_dependency(template.filename)
+        try:
+            html = template.render(data=data, projects=data.projects, patterns=data.patterns,
+                                   today=data.today_patterns, as_of=data.as_of)
+        except jinja2.TemplateError as err:
+            logger.warning("template %s failed: %s", name, err, location=self.get_location())
+            return []
+        container = nodes.container("", nodes.raw("", html, format="html"),
+                                    classes=["talkbook-render", Path(name).stem])
+        self.set_source_info(container)
+        return [container]
+
+
+def _load_early(app: Sphinx) -> None:
+    project_data(app)  # a bad data file stops the build before any page is read
+
+
+def setup_templates(app: Sphinx) -> None:
+    app.add_config_value("talkbook_projects_file", "source/_data/projects.yaml", "env", types=(str,))
+    app.add_directive("render", Render)
+    app.connect("builder-inited", _load_early)
