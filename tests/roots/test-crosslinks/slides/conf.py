@@ -1,0 +1,6 @@
+# The deck side: the same settings, seen from slides/.
+from pathlib import Path
+
+exec((Path(__file__).resolve().parent.parent / "conf.py").read_text())
+talkbook_deck_srcdir = "."
+talkbook_handbook_srcdir = ".."

@@ -1,0 +1,10 @@
+extensions = ["myst_parser", "talkbook"]
+exclude_patterns = ["_build"]
+myst_enable_extensions = ["colon_fence"]
+talkbook_deck_srcdir = "."
+talkbook_handbook_srcdir = "."
+talkbook_projects_file = ""
+revealjs_use_section_ids = True
+revealjs_script_plugins = [{"name": "RevealNotes", "src": "revealjs/plugin/notes/notes.js"}]
+revealjs_html_theme = "talkbook-deck"
+revealjs_style_theme = "talkbook-deck.css"

@@ -1,0 +1,39 @@
+"""The talk as exported: the seed file's numbered pages, and how they map to slides."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+
+#: Pages that are builds of one slide (a fragment appearing at a time).
+BUILDS = [(5, 6, 7, 8)]
+
+
+def pages(seed: Path) -> dict[int, str]:
+    found: dict[int, str] = {}
+    for line in seed.read_text(encoding="utf-8").splitlines():
+        match = re.match(r"^(\d+)\.\s*(.*)$", line)
+        if match:
+            found[int(match.group(1))] = match.group(2).strip()
+    return found
+
+
+def slides(seed: Path) -> list[tuple[int, ...]]:
+    """The seed's pages grouped into slides, in order: [(1,), (2,), ..., (5, 6, 7, 8), ...]."""
+    numbers = sorted(pages(seed))
+    grouped: list[tuple[int, ...]] = []
+    for number in numbers:
+        build = next((b for b in BUILDS if number in b), None)
+        if build is None:
+            grouped.append((number,))
+        elif number == build[0]:
+            grouped.append(build)
+    return grouped
+
+
+def words(text: str) -> set[str]:
+    """Lowercase words and numbers, accents and punctuation dropped."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return set(re.findall(r"[a-z0-9]+", text.lower().replace("’", "'")))

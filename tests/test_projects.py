@@ -1,0 +1,108 @@
+"""The project data file: loaded, checked, and rendered safely into both outputs."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from conftest import REPO, soup
+from talkbook.projects import ProjectDataError, load_projects
+
+GOOD = textwrap.dedent(
+    """\
+    patterns:
+      code: https://github.com/openstack/{slug}
+      bugs: https://bugs.launchpad.net/{slug}
+      blueprints: https://blueprints.launchpad.net/{slug}
+      review: https://review.openstack.org
+    today:
+      as_of: "2025"
+      code: https://opendev.org/openstack/{slug}
+      review: https://review.opendev.org
+    projects:
+      - name: Nova
+        slug: nova
+        summary: Compute resources (VMs)
+      - name: Quantum
+        slug: quantum
+        summary: Network resources
+        renamed: {name: Neutron, slug: neutron, year: 2013}
+    """
+)
+
+
+def _write(tmp_path, text):
+    path = tmp_path / "projects.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_the_real_data_file_loads_and_builds_every_url():
+    data = load_projects(REPO / "source" / "_data" / "projects.yaml")
+    names = [p.name for p in data.projects]
+    assert names == ["Nova", "Cinder", "Swift", "Quantum", "Keystone", "Horizon", "Glance", "Oslo"]
+    quantum = data.projects[names.index("Quantum")]
+    assert quantum.current_name == "Neutron"
+    assert quantum.today["code"].endswith("/neutron") and quantum.urls["code"].endswith("/quantum")
+    for url in data.all_urls():
+        assert url.startswith("https://")
+
+
+def test_urls_follow_the_patterns(tmp_path):
+    data = load_projects(_write(tmp_path, GOOD))
+    nova = data.projects[0]
+    assert nova.urls == {
+        "code": "https://github.com/openstack/nova",
+        "bugs": "https://bugs.launchpad.net/nova",
+        "blueprints": "https://blueprints.launchpad.net/nova",
+    }
+    assert nova.today["code"] == "https://opendev.org/openstack/nova"
+    assert nova.today["mirror"] == "https://github.com/openstack/nova"
+    assert data.projects[1].today["bugs"] == "https://bugs.launchpad.net/neutron"
+
+
+@pytest.mark.parametrize(
+    ("change", "line", "words"),
+    [
+        (lambda t: t.replace("    slug: nova\n", "    slug: [nova\n"), 13, "YAML syntax error"),
+        (lambda t: t.replace("    summary: Compute resources (VMs)\n", ""), 11, "'summary' must be text, but it is missing"),
+        (lambda t: t.replace("summary: Compute resources (VMs)", "summary: [a, list]"), 11, "'summary' must be text, but it is a list"),
+        (lambda t: t + "  - name: nova\n    slug: nova2\n    summary: Again\n", 18, "the name 'nova' is already used by the entry on line 11"),
+        (lambda t: t.replace("review: https://review.opendev.org", "review: javascript:alert(1)"), 7, "not an http(s) URL"),
+        (lambda t: t.replace("code: https://github.com/openstack/{slug}", "code: ftp://example.org/{slug}"), 2, "not an http(s) URL"),
+        (lambda t: t.replace("    slug: nova\n", "    slug: nova\n    colour: blue\n"), 11, "unknown field(s) colour"),
+    ],
+    ids=["syntax", "missing-field", "wrong-type", "duplicate", "javascript-url", "ftp-url", "unknown-field"],
+)
+def test_bad_data_names_file_line_entry_and_fix(tmp_path, change, line, words):
+    path = _write(tmp_path, change(GOOD))
+    with pytest.raises(ProjectDataError) as caught:
+        load_projects(path)
+    message = str(caught.value)
+    assert message.startswith(f"{path}:{line}: "), message
+    assert words in message
+    assert caught.value.fix and caught.value.fix in message
+
+
+def test_not_utf8_is_reported(tmp_path):
+    path = tmp_path / "projects.yaml"
+    path.write_bytes(GOOD.encode("utf-8").replace(b"Compute", b"Comp\xe9te"))
+    with pytest.raises(ProjectDataError, match="not UTF-8"):
+        load_projects(path)
+
+
+@pytest.mark.parametrize("builder", ["html", "revealjs"])
+def test_text_from_data_is_escaped_in_both_outputs(build_root, builder):
+    app = build_root("render", builder)
+    assert "WARNING" not in app.warning.getvalue()
+    page = soup(app.outdir / "index.html")
+    rendered = page.select_one("ul.render-test")
+    assert rendered is not None
+    assert not rendered.find("script") and not rendered.find("img")
+    assert not page.find(attrs={"onload": True}) and not page.find(attrs={"onerror": True})
+    assert not [a for a in page.find_all("a", href=True) if a["href"].lower().startswith("javascript:")]
+    items = rendered.find_all("li")
+    assert items[0].find("a").get_text() == 'Hostile <script>alert("name")</script>'
+    assert items[0]["title"] == 'Breaks out" onload="alert(1)" of attributes'
+    assert "<img src=x onerror=alert(2)>" in items[0].get_text()

@@ -1,0 +1,152 @@
+"""One source, two outputs: shared text in both, marked parts in one, links both ways."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+from markdown_it import MarkdownIt
+
+from conftest import REPO, soup
+
+
+@pytest.fixture(scope="module")
+def deck(built_site):
+    return soup(built_site.deck_html)
+
+
+@pytest.fixture(scope="module")
+def handbook(built_site):
+    return {p.relative_to(built_site.site).as_posix(): soup(p) for p in built_site.handbook_pages()}
+
+
+def _resolve(site: Path, page: Path, href: str):
+    parts = urlsplit(href)
+    assert not parts.scheme and not parts.netloc, href
+    target = (page.parent / unquote(parts.path)).resolve()
+    return target, parts.fragment
+
+
+def test_read_more_links_land_on_a_section_that_links_back(built_site, deck):
+    links = deck.select("a.read-more")
+    assert len(links) >= 15
+    for link in links:
+        slide = link.find_parent("section")
+        target, fragment = _resolve(built_site.site, built_site.deck_html, link["href"])
+        assert target.is_file(), link["href"]
+        page = soup(target)
+        section = page.find(id=fragment)
+        assert section is not None, f"{link['href']}: no element with id {fragment!r}"
+        if section.name != "section":
+            section = section.find_parent("section") or section.find_next("section")
+        back = [a for a in section.select("a.on-slide")]
+        assert back, f"{link['href']} does not link back to its slide"
+        back_target, back_fragment = _resolve(built_site.site, target, back[0]["href"])
+        assert back_target == built_site.deck_html.resolve()
+        assert back_fragment == "/" + slide["id"]
+
+
+def test_every_on_slide_link_opens_an_existing_slide(built_site, handbook, deck):
+    ids = {s.get("id") for s in deck.find_all("section") if s.get("id")}
+    count = 0
+    for name, page in handbook.items():
+        for link in page.select("a.on-slide"):
+            target, fragment = _resolve(built_site.site, built_site.site / name, link["href"])
+            assert target == built_site.deck_html.resolve(), (name, link["href"])
+            assert fragment.startswith("/") and fragment[1:] in ids, (name, link["href"])
+            count += 1
+    assert count >= 15
+
+
+def _section_text(page, fragment):
+    node = page.find(id=fragment)
+    if node.name != "section":
+        node = node.find_parent("section") or node
+    return " ".join(node.get_text(" ").split())
+
+
+def test_shared_fragment_text_is_in_both_outputs(built_site, deck):
+    checked = 0
+    for link in deck.select("a.read-more"):
+        slide = link.find_parent("section")
+        items = [" ".join(li.get_text(" ").split()) for li in slide.find_all("li")]
+        target, fragment = _resolve(built_site.site, built_site.deck_html, link["href"])
+        text = _section_text(soup(target), fragment)
+        for item in items:
+            assert item in text, f"{item!r} is on slide {slide['id']} but not in {target.name}#{fragment}"
+            checked += 1
+    assert checked >= 40
+
+
+def test_slide_only_parts_stay_on_the_slides(built_site, deck, handbook):
+    notes = [" ".join(a.get_text(" ").split()) for a in deck.select("aside.notes")]
+    everything = " ".join(" ".join(p.get_text(" ").split()) for p in handbook.values())
+    for note in notes:
+        first = re.split(r"(?<=[.!?])\s", note)[0]
+        assert first not in everything, f"speaker note leaked into the handbook: {first!r}"
+    assert not any(p.select("aside.notes") for p in handbook.values())
+    assert not any(p.select("a.read-more") for p in handbook.values())
+
+
+def test_handbook_only_parts_stay_in_the_handbook(built_site, deck, handbook):
+    marked = []
+    for fragment in sorted((REPO / "source" / "_shared").glob("*.md")):
+        text = fragment.read_text(encoding="utf-8")
+        for block in re.findall(r"^:::\{handbook-only\}\n(.*?)^:::$", text, re.S | re.M):
+            paragraph = next(p for p in block.split("\n\n") if p.strip() and not p.startswith(("`", ":", "%")))
+            marked.append(" ".join(paragraph.split())[:60])
+    assert marked, "no shared fragment has a handbook-only part"
+    deck_text = " ".join(deck.get_text(" ").split())
+    handbook_text = " ".join(" ".join(p.get_text(" ").split()) for p in handbook.values())
+    for snippet in marked:
+        plain = re.sub(r"[`*_]|\{[a-z-]+\}", "", snippet)[:40]
+        assert plain not in deck_text, f"handbook-only text on a slide: {plain!r}"
+        assert plain in handbook_text, f"handbook-only text missing from the handbook: {plain!r}"
+    assert not deck.select("a.on-slide")
+
+
+def _blocks(path: Path) -> list[str]:
+    """Paragraphs and list items of a Markdown file, directive bodies included."""
+    md = MarkdownIt("commonmark")
+    found = []
+
+    def walk(text: str) -> None:
+        for token in md.parse(text):
+            if token.type == "inline" and token.content.strip():
+                found.append(" ".join(token.content.split()))
+            elif token.type == "fence" and token.info.startswith("{") and not token.info.startswith("{code"):
+                body = "\n".join(l for l in token.content.splitlines() if not l.startswith(":"))
+                walk(body)
+
+    text = path.read_text(encoding="utf-8")
+    text = re.sub(r"^:{3,}.*$", "", text, flags=re.M)  # colon fences: keep their content
+    walk(text)
+    return [b for b in found if len(b.split()) >= 4]
+
+
+def test_no_talk_content_is_written_twice():
+    files = sorted((REPO / "slides").rglob("*.md")) + sorted((REPO / "source").rglob("*.md"))
+    seen: dict[str, Path] = {}
+    for path in files:
+        for block in _blocks(path):
+            key = block.lower()
+            assert key not in seen, f"written twice: {block!r} in {seen[key].relative_to(REPO)} and {path.relative_to(REPO)}"
+            seen[key] = path
+    assert len(seen) > 100
+
+
+def test_build_is_warning_free(built_site):
+    assert "WARNING" not in built_site.stderr and "ERROR" not in built_site.stderr, built_site.stderr
+
+
+def test_landing_routes_to_handbook_and_deck(built_site):
+    landing = soup(built_site.site / "index.html")
+    body = [a["href"].split("#")[0] for a in landing.select("article a[href]")]
+    everywhere = [a["href"].split("#")[0] for a in landing.select("a[href]")]
+    assert "slides/index.html" in body
+    assert any("quick-reference" in h for h in body)
+    for section in ("tutorial/index.html", "how-to/index.html", "reference/index.html", "explanation/index.html"):
+        assert section in everywhere, f"the landing page does not lead to {section}"
+        assert (built_site.site / section).is_file()
