@@ -65,7 +65,15 @@ def _check(app: Sphinx, config: Config) -> None:
         )
 
 
+def _remember_confdir(app: Sphinx, config: Config) -> None:
+    # Directives see the config but not the application: keep conf.py's folder
+    # where they can read it.
+    config.talkbook_confdir = str(app.confdir)
+
+
 def setup_config(app: Sphinx) -> None:
     for name, (default, types, _meaning) in CONFIG_VALUES.items():
         app.add_config_value(name, default, "env", types=types)
+    app.add_config_value("talkbook_confdir", "", "", types=(str,))
+    app.connect("config-inited", _remember_confdir, priority=100)
     app.connect("config-inited", _check)

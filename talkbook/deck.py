@@ -53,9 +53,11 @@ class DeckBuilder(RevealjsHTMLBuilder):
         super().init_css_files()
         self.add_css_file("pygments.css")
 
-    def copy_static_files(self) -> None:
-        super().copy_static_files()
-        prune_unreferenced(Path(self.outdir))
+
+def _prune_after_build(app: Sphinx, exception: Exception | None) -> None:
+    # Static files are copied before pages are written: prune once both are done.
+    if exception is None and isinstance(app.builder, DeckBuilder):
+        prune_unreferenced(Path(app.builder.outdir))
 
 
 def local_refs(path: Path, text: str) -> set[Path]:
@@ -182,3 +184,4 @@ def setup_deck(app: Sphinx) -> None:
     app.add_html_theme("talkbook-deck", str(THEME_DIR / "talkbook-deck"))
     app.connect("doctree-resolved", _check_and_label_slides)
     app.connect("html-page-context", _page_context)
+    app.connect("build-finished", _prune_after_build)

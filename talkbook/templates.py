@@ -20,6 +20,7 @@ import jinja2
 from docutils import nodes
 from markupsafe import Markup
 from sphinx.errors import SphinxError
+from sphinx.highlighting import PygmentsBridge
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
@@ -27,6 +28,7 @@ from talkbook.projects import ProjectData, ProjectDataError, load_projects
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
+    from sphinx.config import Config
 
 logger = logging.getLogger(__name__)
 
@@ -35,26 +37,33 @@ class ProjectDataStop(SphinxError):
     category = "Project data error"
 
 
-def project_data(app: Sphinx) -> ProjectData:
-    data = getattr(app, "_talkbook_projects", None)
-    if data is None:
-        path = Path(app.confdir, app.config.talkbook_projects_file)
+_cache: dict[tuple, object] = {}
+
+
+def project_data(config: Config) -> ProjectData:
+    path = Path(config.talkbook_confdir, config.talkbook_projects_file)
+    try:
+        key = ("data", str(path), path.stat().st_mtime_ns)
+    except OSError:
+        key = ("data", str(path), None)
+    if key not in _cache:
         try:
-            data = load_projects(path)
+            _cache[key] = load_projects(path)
         except ProjectDataError as err:
             try:
                 err.path = err.path.relative_to(Path.cwd())
             except ValueError:
                 pass
             raise ProjectDataStop(str(ProjectDataError(err.path, err.line, err.what, err.fix))) from None
-        app._talkbook_projects = data  # type: ignore[attr-defined]
-    return data
+    return _cache[key]  # type: ignore[return-value]
 
 
-def _environment(app: Sphinx) -> jinja2.Environment:
-    env = getattr(app, "_talkbook_jinja", None)
+def _environment(config: Config) -> jinja2.Environment:
+    folders = tuple(str(Path(config.talkbook_confdir, p)) for p in config.templates_path)
+    key = ("jinja", folders, config.pygments_style)
+    env = _cache.get(key)
     if env is None:
-        folders = [str(Path(app.confdir, p)) for p in app.config.templates_path]
+        bridge = PygmentsBridge("html", config.pygments_style or "sphinx")
         env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(folders),
             autoescape=True,
@@ -65,13 +74,13 @@ def _environment(app: Sphinx) -> jinja2.Environment:
         )
 
         def highlight(code: str, language: str = "python") -> Markup:
-            html = app.builder.highlighter.highlight_block(str(code), language)
+            html = bridge.highlight_block(str(code), language)
             return Markup(f'<div class="highlight-{language} notranslate">{html}</div>')
 
         env.filters["highlight"] = highlight
         env.filters["percent_s"] = lambda pattern: str(pattern).replace("{slug}", "%s")
-        app._talkbook_jinja = env  # type: ignore[attr-defined]
-    return env
+        _cache[key] = env
+    return env  # type: ignore[return-value]
 
 
 class Render(SphinxDirective):
@@ -80,8 +89,12 @@ class Render(SphinxDirective):
 
     def run(self) -> list[nodes.Node]:
         name = self.arguments[0]
-        data = project_data(self.env.app)
-        env = _environment(self.env.app)
+        if not self.config.talkbook_projects_file:
+            logger.warning("{render} needs project data: set talkbook_projects_file in conf.py.",
+                           location=self.get_location())
+            return []
+        data = project_data(self.config)
+        env = _environment(self.config)
         try:
             template = env.get_template(name)
         except jinja2.TemplateNotFound:
@@ -108,7 +121,8 @@ class Render(SphinxDirective):
 
 
 def _load_early(app: Sphinx) -> None:
-    project_data(app)  # a bad data file stops the build before any page is read
+    if app.config.talkbook_projects_file:
+        project_data(app.config)  # a bad data file stops the build before any page is read
 
 
 def setup_templates(app: Sphinx) -> None:
