@@ -92,3 +92,38 @@ talkbook_deck_srcdir = "slides"
 talkbook_handbook_srcdir = "source"
 talkbook_deck_path = "slides"
 talkbook_deck_docname = "index"
+
+# - linkcheck
+# `python -m talkbook.linkcheck` (make linkcheck) checks every external URL of
+# the built site, deck and handbook, with these settings. Sphinx's names keep
+# their Sphinx meaning; every ignore and allowed redirect says why it is there.
+linkcheck_timeout = 20  # seconds: to connect, and for each read of an answer
+linkcheck_retries = 3  # attempts at a URL whose failure may pass (5xx, reset, timeout)
+linkcheck_rate_limit_timeout = 120.0  # most seconds to wait on a host's 429s for a URL
+linkcheck_anchors = True  # a #fragment must be an id (or <a name>) on its page
+linkcheck_anchors_ignore = [
+    "^!",  # Sphinx's default: #!... routes of script-driven pages, never ids
+    "^/",  # #/... routes of single-page apps (reveal.js slides, Gerrit), not ids
+    r"^L\d+(-L\d+)?$",  # line anchors of code browsers (#L12-L20), added by script
+]
+linkcheck_anchors_ignore_for_url = [
+    r"^https://review\.opendev\.org/",  # Gerrit draws its pages with script: no ids in the HTML
+]
+linkcheck_ignore = [
+    r"^https?://(localhost|127\.0\.0\.1)([:/]|$)",  # examples on the reader's own machine (DevStack)
+    r"^https?://([^/]+\.)?example\.(com|org|net)([:/]|$)",  # placeholder domains (RFC 2606)
+]
+linkcheck_allowed_redirects = {
+    # OpenStack's Gerrit moved to review.opendev.org in 2019; the talk's 2013 name redirects there.
+    r"^https://review\.openstack\.org(/.*)?$": r"^https://review\.opendev\.org/",
+    # A project's docs root sends the reader to its current release's docs.
+    r"^https://docs\.openstack\.org/[^/]+/?$": r"^https://docs\.openstack\.org/[^/]+/latest/",
+    # wiki.openstack.org answers on HTTPS only; the talk's 2013 links are plain HTTP.
+    r"^http://wiki\.openstack\.org/": r"^https://wiki\.openstack\.org/",
+    # WordPress.com serves blogs on HTTPS only; the 2013 link is plain HTTP.
+    r"^http://fnords\.wordpress\.com/?$": r"^https://fnords\.wordpress\.com/?$",
+}
+talkbook_linkcheck_per_host = 4  # requests under way at once to one host
+talkbook_linkcheck_cache_max_age = 86400  # seconds a working URL is not asked again
+talkbook_linkcheck_workers = 0  # URLs checked at once; 0: per_host x hosts, at most 128
+talkbook_linkcheck_backoff = 1.0  # seconds before the first retry; doubles each time

@@ -58,6 +58,7 @@ MAX_REDIRECTS = 10
 REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
 FIRST_RATE_LIMIT_WAIT = 60.0  # seconds, when a 429 has no usable Retry-After
 MAX_PAGE_BYTES = 20 * 1024 * 1024  # read no more of a page to find its anchors
+MAX_DRAIN_BYTES = 256 * 1024  # read so much of another body to keep the connection
 GITHUB_HOSTS = frozenset({"github.com", "www.github.com"})
 ACCEPT = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.8"
 
@@ -272,13 +273,13 @@ class Fetcher:
                 method,
                 url,
                 allow_redirects=False,
-                stream=True,
+                stream=method != "HEAD",
                 timeout=(timeout, timeout),
             )
             try:
                 found = None
-                if anchors and method == "GET" and response.status_code == 200:
-                    found = self._read_anchors(response, url, anchors, started)
+                if method != "HEAD":
+                    found = self._read_body(response, url, anchors, started)
                 return _Answer(
                     code=response.status_code,
                     url=url,
@@ -287,26 +288,37 @@ class Fetcher:
                     anchors_found=found,
                 )
             finally:
+                # A body read to its end gives the connection back to the pool;
+                # one left half-read closes it.
                 response.close()
 
-    def _read_anchors(
+    def _read_body(
         self, response: requests.Response, url: str, anchors: set[str], started: float
-    ) -> set[str]:
-        wanted = {anchor: anchor_names(anchor, url) for anchor in anchors}
-        finder = _AnchorFinder(set().union(*wanted.values()))
+    ) -> set[str] | None:
+        """Read a GET's body: the whole page for its anchors, else a little.
+
+        Returns the anchors found, or None when none were looked for.
+        """
         kind = response.headers.get("Content-Type", "text/html").lower()
-        if "html" in kind or "xml" in kind:
-            decoder = codecs.getincrementaldecoder(response.encoding or "utf-8")(
-                errors="replace"
-            )
-            size = 0
-            for chunk in response.raw.stream(64 * 1024, decode_content=True):
+        parse = bool(anchors) and response.status_code == 200
+        wanted = {anchor: anchor_names(anchor, url) for anchor in anchors} if parse else {}
+        finder = _AnchorFinder(set().union(*wanted.values()))
+        decoder = codecs.getincrementaldecoder(response.encoding or "utf-8")(errors="replace")
+        html = "html" in kind or "xml" in kind
+        limit = MAX_PAGE_BYTES if parse and html else MAX_DRAIN_BYTES
+        size = 0
+        for chunk in response.iter_content(64 * 1024):
+            size += len(chunk)
+            if parse and html:
                 finder.feed(decoder.decode(chunk))
-                size += len(chunk)
-                if finder.complete or size > MAX_PAGE_BYTES:
+                if finder.complete:
                     break
-                if self.settings.timeout and time.monotonic() - started > self.settings.timeout:
-                    raise _Deadline(f"reading the page took over {self.settings.timeout:g} s")
+            if size > limit:
+                break
+            if self.settings.timeout and time.monotonic() - started > self.settings.timeout:
+                raise _Deadline(f"reading the page took over {self.settings.timeout:g} s")
+        if not parse:
+            return None
         return {anchor for anchor, names in wanted.items() if names & finder.found}
 
     def _follow(self, method: str, url: str, anchors: set[str]) -> tuple[_Answer, int]:
@@ -420,19 +432,35 @@ def _is_read_timeout(exc: BaseException) -> bool:
     return any(isinstance(arg, ReadTimeoutError) for arg in exc.args)
 
 
+def _root_cause(exc: BaseException) -> BaseException:
+    """The innermost error that requests and urllib3 wrapped ``exc`` around."""
+    for _ in range(10):
+        inner = getattr(exc, "reason", None)
+        if not isinstance(inner, BaseException):
+            inner = next((a for a in exc.args if isinstance(a, BaseException)), None)
+        inner = inner or exc.__cause__
+        if inner is None or inner is exc:
+            break
+        exc = inner
+    return exc
+
+
 def _describe(exc: BaseException) -> str:
-    """A short, one-line description of a requests error."""
+    """A short, one-line description of a request's failure."""
     if isinstance(exc, _Deadline):
         return f"timeout: {exc}"
-    text = " ".join(str(exc).split())
-    # urllib3 wraps the cause: keep the innermost readable reason.
-    reason = exc
-    while reason.__context__ is not None or (reason.args and isinstance(reason.args[0], BaseException)):
-        inner = reason.args[0] if reason.args and isinstance(reason.args[0], BaseException) else reason.__context__
-        if inner is None or inner is reason:
-            break
-        reason = inner
-    kind = type(exc).__name__
-    if reason is not exc and str(reason):
-        text = f"{type(reason).__name__}: {' '.join(str(reason).split())}"
-    return f"{kind}: {text}"[:300]
+    if isinstance(exc, requests.Timeout) or _is_read_timeout(exc):
+        label = "timeout"
+    elif isinstance(exc, requests.exceptions.SSLError):
+        label = "TLS error"
+    elif isinstance(exc, requests.exceptions.ProxyError):
+        label = "proxy error"
+    elif isinstance(exc, requests.ConnectionError):
+        label = "connection failed"
+    else:
+        label = type(exc).__name__
+    root = _root_cause(exc)
+    text = " ".join(str(root).split()) or type(root).__name__
+    if root is not exc:
+        text = f"{type(root).__name__}: {text}"
+    return f"{label}: {text}"[:300]

@@ -8,7 +8,10 @@ our names so that Sphinx knows them.
 
 from __future__ import annotations
 
+import ast
+import io
 import re
+import tokenize
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -62,6 +65,14 @@ PROJECT_VALUES: dict[str, tuple[object, tuple[type, ...], str]] = {
     "talkbook_deck_path": ("slides", (str,), "the deck's folder inside the site"),
 }
 
+#: Settings whose every entry must say, in a comment, why it is there.
+REASONED = (
+    "linkcheck_ignore",
+    "linkcheck_allowed_redirects",
+    "linkcheck_anchors_ignore",
+    "linkcheck_anchors_ignore_for_url",
+)
+
 #: Largest automatic number of workers (``talkbook_linkcheck_workers = 0``).
 MAX_AUTO_WORKERS = 128
 
@@ -90,6 +101,8 @@ class Settings:
     backoff: float = 1.0
     user_agent: str = ""
     deck_path: str = "slides"
+    #: linkcheck_ignore pattern -> the reason its comment in conf.py gives.
+    reasons: dict[str, str] = field(default_factory=dict)
 
     def ignored_by(self, uri: str) -> re.Pattern[str] | None:
         """The ``linkcheck_ignore`` pattern that matches ``uri``, if any."""
@@ -109,6 +122,66 @@ class Settings:
             or any(rx.match(anchor) for rx in self.anchors_ignore)
             or any(rx.match(page) for rx in self.anchors_ignore_for_url)
         )
+
+
+@dataclass(frozen=True)
+class ConfEntry:
+    """One entry of a list or dict setting in conf.py, and the comment on it."""
+
+    setting: str
+    text: str  # the string as Python reads it, or the source of the expression
+    line: int
+    reason: str  # "" when no comment goes with it
+
+
+def conf_entries(conf: str | Path, names: tuple[str, ...] = REASONED) -> list[ConfEntry]:
+    """The entries of the settings ``names`` in conf.py, each with its comment.
+
+    An entry's reason is the comment on its own line(s) or, failing that, the
+    comment lines right above it. A setting given by an expression other than
+    a literal list, tuple or dict comes back as one entry without a reason.
+    """
+    source = Path(conf).read_text(encoding="utf-8")
+    lines = source.splitlines()
+    comments = {
+        token.start[0]: token.string.lstrip("#").strip()
+        for token in tokenize.generate_tokens(io.StringIO(source).readline)
+        if token.type == tokenize.COMMENT
+    }
+    entries = []
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.Assign):
+            targets = node.targets
+        elif isinstance(node, (ast.AnnAssign, ast.AugAssign)):
+            targets = [node.target]
+        else:
+            continue
+        for target in targets:
+            if not (isinstance(target, ast.Name) and target.id in names) or node.value is None:
+                continue
+            value = node.value
+            if isinstance(value, (ast.List, ast.Tuple)):
+                items = [(item, item) for item in value.elts]
+            elif isinstance(value, ast.Dict):
+                items = [(key or val, val) for key, val in zip(value.keys, value.values)]
+            else:
+                text = ast.get_source_segment(source, value) or ""
+                entries.append(ConfEntry(target.id, text, node.lineno, ""))
+                continue
+            for first, last in items:
+                if isinstance(first, ast.Constant) and isinstance(first.value, str):
+                    text = first.value
+                else:
+                    text = ast.get_source_segment(source, first) or ""
+                own = range(first.lineno, last.end_lineno + 1)
+                reason = " ".join(comments[n] for n in own if n in comments)
+                n = first.lineno - 1
+                above: list[str] = []
+                while not reason and n > node.lineno and lines[n - 1].lstrip().startswith("#"):
+                    above.insert(0, comments.get(n, ""))
+                    n -= 1
+                entries.append(ConfEntry(target.id, text, first.lineno, reason or " ".join(above)))
+    return entries
 
 
 def setup_linkcheck(app: Sphinx) -> None:
@@ -215,4 +288,10 @@ def load_settings(confdir: str | Path) -> Settings:
         raise SettingsError(f"{conf}: cannot be read: {detail}") from None
     except OSError as exc:
         raise SettingsError(f"{conf}: cannot be read: {exc.strerror or exc}") from None
-    return settings_from_config(config)
+    settings = settings_from_config(config)
+    settings.reasons = {
+        entry.text: entry.reason
+        for entry in conf_entries(conf, ("linkcheck_ignore",))
+        if entry.reason
+    }
+    return settings
