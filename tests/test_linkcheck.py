@@ -260,6 +260,17 @@ def test_ignored_urls_are_not_asked_nor_are_redirects_to_them(tmp_path, internet
     assert [seen.url for seen in internet.seen] == [NOVA]
 
 
+def test_redirect_loop_and_malformed_urls_are_broken(tmp_path, internet):
+    internet.route(BUGS, Reply.redirect(BUGS + "/"))
+    internet.route(BUGS + "/", Reply.redirect(BUGS))
+    bad = "https://github.com:http/openstack"
+    rows, _ = run(tmp_path, fast(), BUGS, bad)
+    assert rows[BUGS].status == "broken" and "redirects" in rows[BUGS].info
+    # 11 requests by HEAD, then 11 by GET, half of them to each end of the loop.
+    assert internet.methods_for(BUGS) == ["HEAD"] * 6 + ["GET"] * 6
+    assert rows[bad].status == "broken" and "InvalidURL" in rows[bad].info
+
+
 # -- politeness and robustness -------------------------------------------------------
 
 

@@ -37,7 +37,7 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
-from urllib.parse import unquote, urljoin, urlsplit
+from urllib.parse import SplitResult, unquote, urljoin, urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -92,10 +92,17 @@ class _TooManyRedirects(Exception):
     pass
 
 
+def _port(parts: SplitResult) -> int | None:
+    try:
+        return parts.port
+    except ValueError:  # not a number: requests will say the URL is invalid
+        return None
+
+
 def host_key(url: str) -> str:
     """``host:port`` of a URL, the unit of the per-host cap."""
     parts = urlsplit(url)
-    port = parts.port or (443 if parts.scheme.lower() == "https" else 80)
+    port = _port(parts) or (443 if parts.scheme.lower() == "https" else 80)
     return f"{(parts.hostname or '').lower()}:{port}"
 
 
@@ -106,8 +113,9 @@ def same_page(a: str, b: str) -> bool:
         parts = urlsplit(url.partition("#")[0])
         default = {"http": 80, "https": 443}.get(parts.scheme.lower())
         netloc = (parts.hostname or "").lower()
-        if parts.port and parts.port != default:
-            netloc += f":{parts.port}"
+        port = _port(parts)
+        if port and port != default:
+            netloc += f":{port}"
         path = parts.path.rstrip("/")
         query = f"?{parts.query}" if parts.query else ""
         return f"{parts.scheme.lower()}://{netloc}{path}{query}"
