@@ -7,6 +7,8 @@ VENVDIR     ?= .venv
 PYTHON3     ?= python3
 PYTHON      := $(VENVDIR)/bin/python
 SPHINXBUILD := $(VENVDIR)/bin/sphinx-build
+# sphinx-build, with a "what to do" line under each warning and no tracebacks.
+BUILD       := $(PYTHON) -m talkbook.build
 BUILDDIR    ?= _build
 JOBS        ?= auto
 NAME        ?= get-a-python-job
@@ -51,10 +53,10 @@ $(VENV_STAMP): $(REQUIREMENTS)
 	@touch $@
 
 html: venv
-	$(SPHINXBUILD) -b html -j $(JOBS) -d $(BUILDDIR)/doctrees/html $(SPHINXFLAGS) source $(BUILDDIR)/html
+	$(BUILD) -b html -j $(JOBS) -d $(BUILDDIR)/doctrees/html $(SPHINXFLAGS) source $(BUILDDIR)/html
 
 deck: venv
-	$(SPHINXBUILD) -b revealjs -d $(BUILDDIR)/doctrees/deck $(SPHINXFLAGS) slides $(BUILDDIR)/deck
+	$(BUILD) -b revealjs -d $(BUILDDIR)/doctrees/deck $(SPHINXFLAGS) slides $(BUILDDIR)/deck
 
 site: html deck
 	$(PYTHON) -m talkbook.site --html $(BUILDDIR)/html --deck $(BUILDDIR)/deck --site $(BUILDDIR)/site

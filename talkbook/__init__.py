@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from talkbook.checks import setup_checks
 from talkbook.config import setup_config
 from talkbook.crosslinks import setup_crosslinks
 from talkbook.deck import setup_deck
@@ -25,6 +26,7 @@ __version__ = "0.1.0"
 
 def setup(app: Sphinx) -> dict:
     setup_config(app)
+    setup_checks(app)
     setup_markers(app)
     setup_crosslinks(app)
     setup_deck(app)

@@ -101,7 +101,7 @@ class Diagram(SphinxDirective):
             logger.warning("%s. Fix the file or the path in the directive.", err,
                            location=self.get_location())
             return []
-        raw = nodes.raw("", svg, format="html")
+        raw = nodes.raw("", svg, format="html", **{"talkbook-generated": True})
         figure = nodes.container("", raw, classes=["talkbook-figure", *self.options.get("class", [])])
         self.set_source_info(figure)
         return [figure]

@@ -21,6 +21,8 @@ import time
 import zipfile
 from pathlib import Path
 
+from talkbook.audit import audit
+
 #: Files of a Sphinx output folder that are build bookkeeping, not site.
 SKIP_NAMES = {".buildinfo", ".buildinfo.bak", ".doctrees"}
 # 1980-01-01, the earliest time a zip entry can hold.
@@ -66,6 +68,14 @@ def assemble(html: Path, deck: Path, site: Path, deck_path: str = "slides") -> P
     shutil.copytree(deck, target, ignore=_ignore)
     # The deck's inventory would shadow nothing useful and confuse intersphinx users.
     (target / "objects.inv").unlink(missing_ok=True)
+    findings = audit(staging, [Path.cwd(), html.parent, site.parent, Path(__file__).parent.parent])
+    if findings:
+        shutil.rmtree(staging)
+        listing = "\n  ".join(str(f).replace(staging.name, site.name, 1) for f in findings)
+        raise SiteError(
+            f"the site fails its audit, so {site} is left as it was:\n  {listing}\n"
+            "Use a local copy of each asset (in _static/), and no absolute paths in sources."
+        )
     replace_tree(staging, site)
     return site
 

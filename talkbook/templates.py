@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING
 import jinja2
 from docutils import nodes
 from markupsafe import Markup
-from sphinx.errors import SphinxError
 from sphinx.highlighting import PygmentsBridge
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
@@ -33,14 +32,11 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 
-class ProjectDataStop(SphinxError):
-    category = "Project data error"
-
-
 _cache: dict[tuple, object] = {}
 
 
-def project_data(config: Config) -> ProjectData:
+def project_data(config: Config) -> ProjectData | None:
+    """The project data, or None when the file is wrong (then a warning says why, once)."""
     path = Path(config.talkbook_confdir, config.talkbook_projects_file)
     try:
         key = ("data", str(path), path.stat().st_mtime_ns)
@@ -50,11 +46,10 @@ def project_data(config: Config) -> ProjectData:
         try:
             _cache[key] = load_projects(path)
         except ProjectDataError as err:
-            try:
-                err.path = err.path.relative_to(Path.cwd())
-            except ValueError:
-                pass
-            raise ProjectDataStop(str(ProjectDataError(err.path, err.line, err.what, err.fix))) from None
+            _cache[key] = None
+            location = f"{err.path}:{err.line}" if err.line else str(err.path)
+            logger.warning("project data: %s. %s", err.what, err.fix, location=location,
+                           type="talkbook", subtype="data")
     return _cache[key]  # type: ignore[return-value]
 
 
@@ -94,6 +89,9 @@ class Render(SphinxDirective):
                            location=self.get_location())
             return []
         data = project_data(self.config)
+        self.env.note_dependency(str(Path(self.config.talkbook_confdir, self.config.talkbook_projects_file)))
+        if data is None:
+            return []  # the data file's own warning says what is wrong
         env = _environment(self.config)
         try:
             template = env.get_template(name)
@@ -105,7 +103,6 @@ class Render(SphinxDirective):
             logger.warning("%s:%s: template syntax error: %s", err.filename, err.lineno, err.message,
                            location=self.get_location())
             return []
-        self.env.note_dependency(str(data.path))
         if template.filename:
             self.env.note_dependency(template.filename)
         try:
@@ -114,7 +111,7 @@ class Render(SphinxDirective):
         except jinja2.TemplateError as err:
             logger.warning("template %s failed: %s", name, err, location=self.get_location())
             return []
-        container = nodes.container("", nodes.raw("", html, format="html"),
+        container = nodes.container("", nodes.raw("", html, format="html", **{"talkbook-generated": True}),
                                     classes=["talkbook-render", Path(name).stem])
         self.set_source_info(container)
         return [container]
