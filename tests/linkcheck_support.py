@@ -106,6 +106,8 @@ class _Handler(BaseHTTPRequestHandler):
             super().finish()
         except (OSError, ValueError):
             pass
+        if self.tunnel:  # the TLS socket took over the one socketserver closes
+            self.connection.close()
 
     def do_CONNECT(self) -> None:
         host, _, port = self.path.rpartition(":")

@@ -365,6 +365,20 @@ def test_anchors_present_and_missing(tmp_path, internet):
     assert rows[page].status == "working"
 
 
+def test_anchors_of_pages_that_are_not_html_are_not_looked_for(tmp_path, internet):
+    pdf = "https://www.openstack.org/assets/report.pdf"
+    internet.route(pdf, Reply(200, b"%PDF-1.7 ...", headers={"Content-Type": "application/pdf"}))
+    latin = "https://wiki.openstack.org/wiki/Caf%C3%A9"
+    body = '<h1 id="caf\u00e9">Caf\u00e9</h1>'.encode("latin-1")
+    internet.route(latin, Reply(200, body, headers={"Content-Type": "text/html; charset=iso-8859-1"}))
+    rows, _ = run(tmp_path, fast(), pdf + "#page=2", latin + "#caf%C3%A9")
+    assert (rows[pdf + "#page=2"].status, rows[pdf + "#page=2"].info) == (
+        "working",
+        "anchor not checked: the page is application/pdf",
+    )
+    assert rows[latin + "#caf%C3%A9"].status == "working"  # decoded by its charset
+
+
 def test_github_user_content_anchors(tmp_path, internet):
     readme = "<article><h2 id='user-content-getting-started'>Getting started</h2></article>"
     internet.route(NOVA, Reply(200, readme))

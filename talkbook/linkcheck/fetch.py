@@ -73,6 +73,8 @@ class Outcome:
     final_url: str = ""
     #: The anchors asked for that the page has; None when it was not read.
     anchors_found: set[str] | None = None
+    #: Why the anchors were taken as found without looking (not HTML).
+    anchor_note: str = ""
     transient: bool = field(default=False, repr=False)
     retry_after: float | None = field(default=None, repr=False)
     rate_limited: bool = field(default=False, repr=False)
@@ -244,6 +246,7 @@ class _Answer:
     location: str | None
     retry_after: str | None
     anchors_found: set[str] | None
+    anchor_note: str = ""
 
 
 class Fetcher:
@@ -253,11 +256,17 @@ class Fetcher:
         self, settings: Settings, session: requests.Session | None = None, hosts: int = 10
     ) -> None:
         self.settings = settings
+        self._own_session = session is None
         self.session = session or make_session(settings, hosts)
         self._gates: dict[str, HostGate] = {}
         self._gates_lock = threading.Lock()
         self._counter = itertools.count(1)
         self._requests = 0
+
+    def close(self) -> None:
+        """Close the connections of the session this fetcher made itself."""
+        if self._own_session:
+            self.session.close()
 
     @property
     def requests_sent(self) -> int:
@@ -285,15 +294,16 @@ class Fetcher:
                 timeout=(timeout, timeout),
             )
             try:
-                found = None
+                found, note = None, ""
                 if method != "HEAD":
-                    found = self._read_body(response, url, anchors, started)
+                    found, note = self._read_body(response, url, anchors, started)
                 return _Answer(
                     code=response.status_code,
                     url=url,
                     location=response.headers.get("Location"),
                     retry_after=response.headers.get("Retry-After"),
                     anchors_found=found,
+                    anchor_note=note,
                 )
             finally:
                 # A body read to its end gives the connection back to the pool;
@@ -302,22 +312,23 @@ class Fetcher:
 
     def _read_body(
         self, response: requests.Response, url: str, anchors: set[str], started: float
-    ) -> set[str] | None:
+    ) -> tuple[set[str] | None, str]:
         """Read a GET's body: the whole page for its anchors, else a little.
 
-        Returns the anchors found, or None when none were looked for.
+        Returns the anchors found (None when none were looked for) and a note
+        when they could not be looked for.
         """
         kind = response.headers.get("Content-Type", "text/html").lower()
-        parse = bool(anchors) and response.status_code == 200
+        html = "html" in kind or "xml" in kind
+        parse = bool(anchors) and 200 <= response.status_code < 300 and html
         wanted = {anchor: anchor_names(anchor, url) for anchor in anchors} if parse else {}
         finder = _AnchorFinder(set().union(*wanted.values()))
-        decoder = codecs.getincrementaldecoder(response.encoding or "utf-8")(errors="replace")
-        html = "html" in kind or "xml" in kind
-        limit = MAX_PAGE_BYTES if parse and html else MAX_DRAIN_BYTES
+        decoder = _decoder(response.encoding if "charset=" in kind else "utf-8")
+        limit = MAX_PAGE_BYTES if parse else MAX_DRAIN_BYTES
         size = 0
         for chunk in response.iter_content(64 * 1024):
             size += len(chunk)
-            if parse and html:
+            if parse:
                 finder.feed(decoder.decode(chunk))
                 if finder.complete:
                     break
@@ -325,9 +336,12 @@ class Fetcher:
                 break
             if self.settings.timeout and time.monotonic() - started > self.settings.timeout:
                 raise _Deadline(f"reading the page took over {self.settings.timeout:g} s")
-        if not parse:
-            return None
-        return {anchor for anchor, names in wanted.items() if names & finder.found}
+        if parse:
+            return {anchor for anchor, names in wanted.items() if names & finder.found}, ""
+        if anchors and 200 <= response.status_code < 300:
+            # A PDF's #page=2 or an image's fragment is no id to look for.
+            return set(anchors), f"anchor not checked: the page is {kind.split(';')[0] or 'not HTML'}"
+        return None, ""
 
     def _follow(self, method: str, url: str, anchors: set[str]) -> tuple[_Answer, int]:
         """Ask ``url``, following redirects; the last answer and the first 3xx code."""
@@ -391,19 +405,13 @@ class Fetcher:
         return failure
 
     def _success(self, page: str, answer: _Answer, redirect_code: int) -> Outcome:
+        found, note = answer.anchors_found, answer.anchor_note
         if redirect_code and not same_page(page, answer.url):
             if self.settings.redirect_allowed(page, answer.url):
-                return Outcome(
-                    WORKING,
-                    redirect_code,
-                    f"allowed redirect to {answer.url}",
-                    answer.url,
-                    answer.anchors_found,
-                )
-            return Outcome(
-                REDIRECTED, redirect_code, answer.url, answer.url, answer.anchors_found
-            )
-        return Outcome(WORKING, answer.code, "", answer.url, answer.anchors_found)
+                info = f"allowed redirect to {answer.url}"
+                return Outcome(WORKING, redirect_code, info, answer.url, found, note)
+            return Outcome(REDIRECTED, redirect_code, answer.url, answer.url, found, note)
+        return Outcome(WORKING, answer.code, "", answer.url, found, note)
 
     # -- a page: attempts, rate limits ----------------------------------------
 
@@ -434,6 +442,13 @@ class Fetcher:
             if outcome.transient and settings.retries > 1:
                 outcome.info += f" (after {attempt} attempts)"
             return outcome
+
+
+def _decoder(encoding: str | None) -> codecs.IncrementalDecoder:
+    try:
+        return codecs.getincrementaldecoder(encoding or "utf-8")(errors="replace")
+    except LookupError:  # a charset Python does not know
+        return codecs.getincrementaldecoder("utf-8")(errors="replace")
 
 
 def _is_read_timeout(exc: BaseException) -> bool:

@@ -91,6 +91,8 @@ def _uri_row(outcome: Outcome, anchor: str | None, fragment: str) -> tuple[str, 
         return outcome.status, outcome.code, outcome.info
     if anchor is not None and anchor not in (outcome.anchors_found or set()):
         return BROKEN, outcome.code, f"anchor #{anchor} not found in {outcome.final_url}"
+    if anchor is not None and outcome.anchor_note and outcome.status == WORKING:
+        return WORKING, outcome.code, outcome.anchor_note
     if outcome.status == REDIRECTED and fragment:
         return REDIRECTED, outcome.code, f"{outcome.final_url}#{fragment}"
     return outcome.status, outcome.code, outcome.info
@@ -166,6 +168,8 @@ def check_uses(
         except KeyboardInterrupt:
             pool.shutdown(wait=False, cancel_futures=True)
             raise
+        finally:
+            fetcher.close()
     return results, len(todo), fetcher.requests_sent
 
 
