@@ -54,7 +54,7 @@ def summary(report: Report, out: TextIO) -> None:
     counts = report.counts()
     cached = sum(row.cached for row in report.rows)
     print(
-        f"linkcheck: {len(report.rows)} URLs in {report.files} files; "
+        f"linkcheck: {len(report.rows)} external URLs in {report.files} files; "
         f"{report.pages_asked} pages asked with {report.requests} requests, "
         f"{cached} URLs from the cache; {report.seconds:.1f} s",
         file=out,
