@@ -10,14 +10,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from talkbook.checks import setup_checks
-from talkbook.config import setup_config
-from talkbook.crosslinks import setup_crosslinks
-from talkbook.deck import setup_deck
-from talkbook.diagrams import setup_diagrams
-from talkbook.markers import setup_markers
-from talkbook.templates import setup_templates
-
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
@@ -25,6 +17,18 @@ __version__ = "0.1.0"
 
 
 def setup(app: Sphinx) -> dict:
+    # Imported here, not at the top: the command-line tools of this package
+    # (python -m talkbook.build, talkbook.site...) import it too, and must not
+    # pay for importing Sphinx, docutils and myst (0.13 s) each time.
+    from talkbook.checks import setup_checks
+    from talkbook.config import setup_config
+    from talkbook.crosslinks import setup_crosslinks
+    from talkbook.deck import setup_deck
+    from talkbook.diagrams import setup_diagrams
+    from talkbook.linkcheck import setup_linkcheck
+    from talkbook.markers import setup_markers
+    from talkbook.templates import setup_templates
+
     setup_config(app)
     setup_checks(app)
     setup_markers(app)
@@ -32,6 +36,7 @@ def setup(app: Sphinx) -> dict:
     setup_deck(app)
     setup_diagrams(app)
     setup_templates(app)
+    setup_linkcheck(app)
     return {
         "version": __version__,
         "parallel_read_safe": True,

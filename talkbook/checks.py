@@ -14,6 +14,7 @@ And it makes the output safe: raw HTML written in Markdown and links with a
 
 from __future__ import annotations
 
+import codecs
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -99,6 +100,8 @@ def check_includes(path: Path, text: str, confdir: Path) -> str:
         else:
             bad = utf8_problem(resolved)
             loop = None if bad else _cycle_from(resolved, [path.resolve()])
+            if loop and loop[0] != path.resolve():
+                loop = None  # a loop further down: reported where it closes, when that file is read
             if bad:
                 problem = f"{{include}} {target}: {show(resolved)} is not UTF-8 ({bad[1]}): save it as UTF-8."
             elif loop:
@@ -121,14 +124,40 @@ def _include_read(app: Sphinx, relative_path: Path, parent_docname: str, content
     content[0] = check_includes(path, content[0], Path(app.confdir))
 
 
+class _TolerantDecoder(codecs.BufferedIncrementalDecoder):
+    def _buffer_decode(self, data, errors, final):  # noqa: ANN001
+        return codecs.utf_8_decode(data, "replace", final)
+
+
+def _tolerant_codec(name: str) -> codecs.CodecInfo | None:
+    if name.replace("-", "_") != TOLERANT_UTF8:
+        return None
+    return codecs.CodecInfo(
+        name=TOLERANT_UTF8,
+        encode=codecs.utf_8_encode,
+        decode=lambda data, errors="strict": codecs.utf_8_decode(data, "replace", True),
+        incrementalencoder=codecs.getincrementalencoder("utf-8"),
+        incrementaldecoder=_TolerantDecoder,
+        streamreader=codecs.getreader("utf-8"),
+        streamwriter=codecs.getwriter("utf-8"),
+    )
+
+
+#: UTF-8 that shows undecodable bytes as U+FFFD instead of stopping the build.
+TOLERANT_UTF8 = "talkbook_tolerant_utf_8"
+codecs.register(_tolerant_codec)
+
+
 def _before_read(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
-    for docname in list(docnames):
+    for docname in docnames:
         path = Path(env.doc2path(docname))
         problem = utf8_problem(path)
         if problem:
             logger.warning("the file is not UTF-8 text (%s): save it as UTF-8 in your editor.",
                            problem[1], location=f"{path}:{problem[0]}", type="talkbook", subtype="encoding")
-            docnames.remove(docname)
+            # Read on with the bad bytes replaced, so this warning is the one message
+            # (Sphinx would otherwise stop with "Encoding error!").
+            env.settings["input_encoding"] = TOLERANT_UTF8
 
 
 def _make_safe(app: Sphinx, doctree: nodes.document) -> None:

@@ -9,8 +9,10 @@ is ``(why-python)=`` above its heading in the deck and the section is
     ```
 
 renders, on the slide, "Read more in the handbook" pointing at the section and,
-in the handbook, "See this slide in the talk" pointing at the slide. Inline,
-``{slide}`text <label>``` and ``{handbook}`text <label>``` do the same.
+in the handbook, "See this slide in the talk" pointing at the slide: the two are
+counterparts (classes ``read-more`` and ``on-slide``). Inline,
+``{slide}`text <label>``` and ``{handbook}`text <label>``` are plain links to the
+other output (classes ``to-slide`` and ``to-handbook``).
 
 Each build reads the labels of the *other* project straight from its Markdown
 (cheap: no second Sphinx run), so a link is checked when it is written: a label
@@ -193,12 +195,12 @@ def _resolve(app: Sphinx, doctree: nodes.document, docname: str) -> None:
             suffix = app.config.html_file_suffix or ".html"
             uri = relative_uri(_deck_page(app), target.docname + suffix) + "#" + label
             default = "Read more in the handbook"
-            classes = ["read-more"]
+            classes = ["read-more"] if node.get("block") else ["to-handbook"]
         else:
             here = builder.get_target_uri(docname)
             uri = relative_uri(here, _deck_page(app)) + "#/" + label
             default = "See this slide in the talk"
-            classes = ["on-slide"]
+            classes = ["on-slide"] if node.get("block") else ["to-slide"]
         text = node.get("text") or default
         ref = nodes.reference("", text, refuri=uri, internal=False,
                               classes=["talkbook-crosslink", *classes])

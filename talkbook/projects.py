@@ -129,8 +129,11 @@ def load_projects(path: Path) -> ProjectData:
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line = mark.line + 1 if mark else None
-        raise ProjectDataError(path, line, f"YAML syntax error: {err.problem or err.context}",
-                               "Check the indentation and the quotes on that line.") from None
+        what = f"YAML syntax error: {err.problem or err.context}"
+        if err.context and err.context_mark and err.problem_mark and err.context_mark.line != err.problem_mark.line:
+            what += f" ({err.context} that starts on line {err.context_mark.line + 1})"
+        raise ProjectDataError(path, line, what,
+                               "Check the indentation, brackets and quotes on that line and the one it names.") from None
     except yaml.YAMLError as err:
         raise ProjectDataError(path, None, f"YAML error: {err}", "Check the file's syntax.") from None
     data = _mapping(path, 1, "the file", data)

@@ -32,8 +32,12 @@ def slides(seed: Path) -> list[tuple[int, ...]]:
     return grouped
 
 
-def words(text: str) -> set[str]:
-    """Lowercase words and numbers, accents and punctuation dropped."""
+def word_list(text: str) -> list[str]:
+    """Lowercase words and numbers, in order, accents and punctuation dropped."""
     text = unicodedata.normalize("NFKD", text)
     text = "".join(c for c in text if not unicodedata.combining(c))
-    return set(re.findall(r"[a-z0-9]+", text.lower().replace("’", "'")))
+    return re.findall(r"[a-z0-9]+", text.lower().replace("’", "'"))
+
+
+def words(text: str) -> set[str]:
+    return set(word_list(text))

@@ -35,7 +35,7 @@ def test_handbook_section_links_to_its_slide(build_root):
     link = page.select_one("a.on-slide")
     assert link["href"] == "../slides/index.html#/shared-topic"
     index = soup(app.outdir / "index.html")
-    inline = index.select_one("a.on-slide")
+    inline = index.select_one("a.to-slide")
     assert inline["href"] == "slides/index.html#/opening" and inline.get_text() == "first slide"
     assert app.warning.getvalue() == ""
     # Speaker notes are slide-only: not in the handbook.

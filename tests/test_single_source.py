@@ -98,8 +98,9 @@ def test_handbook_only_parts_stay_in_the_handbook(built_site, deck, handbook):
             paragraph = next(p for p in block.split("\n\n") if p.strip() and not p.startswith(("`", ":", "%")))
             marked.append(" ".join(paragraph.split())[:60])
     assert marked, "no shared fragment has a handbook-only part"
-    deck_text = " ".join(deck.get_text(" ").split())
-    handbook_text = " ".join(" ".join(p.get_text(" ").split()) for p in handbook.values())
+    quotes = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"'})
+    deck_text = " ".join(deck.get_text(" ").split()).translate(quotes)
+    handbook_text = " ".join(" ".join(p.get_text(" ").split()) for p in handbook.values()).translate(quotes)
     for snippet in marked:
         plain = re.sub(r"[`*_]|\{[a-z-]+\}", "", snippet)[:40]
         assert plain not in deck_text, f"handbook-only text on a slide: {plain!r}"
@@ -113,10 +114,15 @@ def _blocks(path: Path) -> list[str]:
     found = []
 
     def walk(text: str) -> None:
+        previous = None
         for token in md.parse(text):
-            if token.type == "inline" and token.content.strip():
-                found.append(" ".join(token.content.split()))
-            elif token.type == "fence" and token.info.startswith("{") and not token.info.startswith("{code"):
+            # Paragraphs (alone or in list items); headings and comments are not talk content.
+            if token.type == "inline" and previous == "paragraph_open" and token.content.strip():
+                content = " ".join(l for l in token.content.splitlines() if not l.lstrip().startswith("%"))
+                if content.strip():
+                    found.append(" ".join(content.split()))
+            previous = token.type
+            if token.type == "fence" and token.info.startswith("{") and not token.info.startswith("{code"):
                 body = "\n".join(l for l in token.content.splitlines() if not l.startswith(":"))
                 walk(body)
 
