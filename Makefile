@@ -17,6 +17,13 @@ SPHINXOPTS  ?=
 SPHINXFLAGS := -W --keep-going -n -q -c . $(SPHINXOPTS)
 REQUIREMENTS := requirements.txt
 VENV_STAMP  := $(VENVDIR)/.installed
+# Live preview (make serve): on 127.0.0.1, this port.
+PORT        ?= 8000
+# Headless Chromium, Debian's package, prints the PDF and runs the browser tests.
+CHROMIUM    := $(or $(TALKBOOK_CHROMIUM),/usr/bin/chromium)
+BROWSER_PACKAGES := chromium fonts-dejavu-core
+PDF          = $(BUILDDIR)/dist/$(NAME)-slides.pdf
+export TALKBOOK_CHROMIUM := $(CHROMIUM)
 
 # Reproducible archives: the time of the last commit unless told otherwise.
 SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 315532800)
@@ -24,7 +31,7 @@ export SOURCE_DATE_EPOCH
 
 .DEFAULT_GOAL := all
 
-.PHONY: all help venv html deck site zip clean clean-venv test
+.PHONY: all help venv html deck site zip pdf dist serve browser clean clean-venv test
 
 help:
 	@echo "Targets:"
@@ -34,6 +41,10 @@ help:
 	@echo "  deck           build the deck only ($(BUILDDIR)/deck)"
 	@echo "  site           assemble $(BUILDDIR)/site/ from both builds"
 	@echo "  zip            the offline download, $(BUILDDIR)/dist/$(NAME).zip"
+	@echo "  pdf            print the deck to $(PDF) (needs Chromium)"
+	@echo "  dist           the offline download with the deck's PDF in it"
+	@echo "  serve          live preview on http://127.0.0.1:$(PORT)/ (PORT=...), rebuilt on save"
+	@echo "  browser        check for Chromium; as root, install it when missing"
 	@echo "  test           run the whole test suite"
 	@echo "  venv           create $(VENVDIR) from $(REQUIREMENTS)"
 	@echo "  clean          remove $(BUILDDIR)/ (build output only)"
@@ -65,8 +76,33 @@ zip: html deck
 	$(PYTHON) -m talkbook.site --html $(BUILDDIR)/html --deck $(BUILDDIR)/deck --site $(BUILDDIR)/site \
 		--dist $(BUILDDIR)/dist --name $(NAME)
 
-test: venv
-	$(PYTHON) -m pytest
+pdf: browser site
+	$(PYTHON) -m talkbook.pdf --deck $(BUILDDIR)/site/slides/index.html --out $(PDF)
+
+dist: pdf
+	$(PYTHON) -m talkbook.site --html $(BUILDDIR)/html --deck $(BUILDDIR)/deck --site $(BUILDDIR)/site \
+		--dist $(BUILDDIR)/dist --name $(NAME) --extra $(PDF)
+
+serve: venv
+	$(PYTHON) -m talkbook.serve --port $(PORT) --builddir $(BUILDDIR)
+
+# Chromium for the PDF and the browser tests: installed with apt-get when we are
+# root and it is missing; otherwise stop and say how to install it.
+browser:
+	@if [ -x "$(CHROMIUM)" ]; then exit 0; fi; \
+	if [ "$(CHROMIUM)" = /usr/bin/chromium ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "Chromium is missing: apt-get install -y $(BROWSER_PACKAGES)"; \
+		export DEBIAN_FRONTEND=noninteractive; \
+		apt-get install -y $(BROWSER_PACKAGES) || { apt-get update && apt-get install -y $(BROWSER_PACKAGES); } \
+			|| { echo "error: could not install Chromium: apt-get install -y $(BROWSER_PACKAGES)"; exit 1; }; \
+	else \
+		echo "error: Chromium is missing at $(CHROMIUM): install it with: sudo apt-get install -y $(BROWSER_PACKAGES)"; \
+		exit 1; \
+	fi
+
+# The browser tests save their screenshots in $(BUILDDIR)/screenshots/.
+test: venv browser
+	TALKBOOK_SCREENSHOTS=$(BUILDDIR)/screenshots $(PYTHON) -m pytest
 
 clean:
 	rm -rf -- "$(BUILDDIR)"

@@ -1,0 +1,115 @@
+"""Print the deck to PDF with headless Chromium and reveal.js's print mode.
+
+    python -m talkbook.pdf --deck _build/site/slides/index.html \\
+        --out _build/dist/get-a-python-job-slides.pdf
+
+reveal.js lays the deck out for print when the page's URL has ``?print-pdf``:
+one page per slide, and with ``pdfSeparateFragments`` (conf.py) one page per
+build of a slide, as the talk's own export had. The text stays text, so it can
+be selected and searched. The deck is opened from disk and every request that
+would leave the machine is refused: the PDF shows what the offline download
+shows.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from talkbook.browser import BrowserMissing, check_chromium, is_local, launch
+
+#: Set by a listener that is in place before reveal.js starts.
+_LISTEN_SCRIPT = """
+window.__talkbookPdfReady = false;
+document.addEventListener("pdf-ready", () => { window.__talkbookPdfReady = true; }, true);
+"""
+_READY = "() => window.__talkbookPdfReady === true && document.querySelectorAll('.pdf-page').length > 0"
+
+
+class PdfError(Exception):
+    """A problem the person running the build can fix; printed without traceback."""
+
+
+def print_deck(deck: Path, out: Path, chromium: str | None = None, timeout: float = 60.0) -> int:
+    """Write *deck* (a built reveal.js page) to *out* as PDF; return the page count."""
+    from playwright.sync_api import Error as PlaywrightError
+    from playwright.sync_api import sync_playwright
+
+    if not deck.is_file():
+        raise PdfError(f"{deck} does not exist: build the deck first (make site).")
+    check_chromium(chromium)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    partial = out.with_name(f".{out.name}.partial")
+    refused: list[str] = []
+    failed: list[str] = []
+    errors: list[str] = []
+
+    def route(r):
+        if is_local(r.request.url):
+            r.continue_()
+        else:
+            refused.append(r.request.url)
+            r.abort("blockedbyclient")
+
+    try:
+        with sync_playwright() as playwright:
+            browser = launch(playwright, chromium)
+            try:
+                page = browser.new_page(viewport={"width": 1280, "height": 720})
+                page.set_default_timeout(timeout * 1000)
+                page.route("**/*", route)
+                page.on("requestfailed", lambda r: failed.append(r.url))
+                page.on("pageerror", lambda e: errors.append(str(e)))
+                page.add_init_script(_LISTEN_SCRIPT)
+                page.goto(deck.resolve().as_uri() + "?print-pdf")
+                page.wait_for_function(_READY)
+                page.pdf(path=str(partial), prefer_css_page_size=True, print_background=True)
+            finally:
+                browser.close()
+    except PlaywrightError as err:
+        partial.unlink(missing_ok=True)
+        first = (str(err).strip().splitlines() or ["unknown error"])[0]
+        raise PdfError(f"Chromium could not print {deck}: {first}") from None
+    if errors:
+        partial.unlink(missing_ok=True)
+        raise PdfError(f"the deck's script failed while printing: {errors[0]}")
+    broken = [u for u in failed if u not in refused]
+    if broken or refused:
+        partial.unlink(missing_ok=True)
+        what = "asks for a file that is not there" if broken else "asks for something off this machine"
+        raise PdfError(f"the deck {what}: {(broken or refused)[0]}")
+    pages = count_pages(partial)
+    partial.replace(out)
+    return pages
+
+
+def count_pages(pdf: Path) -> int:
+    from pypdf import PdfReader
+
+    return len(PdfReader(pdf).pages)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m talkbook.pdf", description=__doc__.splitlines()[0])
+    parser.add_argument("--deck", type=Path, required=True, help="the built deck's index.html")
+    parser.add_argument("--out", type=Path, required=True, help="where the PDF goes")
+    parser.add_argument("--chromium", help="the browser to use (default: TALKBOOK_CHROMIUM or /usr/bin/chromium)")
+    parser.add_argument("--timeout", type=float, default=60.0, help="seconds to wait for the deck (default 60)")
+    args = parser.parse_args(argv)
+    try:
+        pages = print_deck(args.deck, args.out, args.chromium, args.timeout)
+    except (PdfError, BrowserMissing) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    except OSError as err:
+        print(f"error: {err.filename or ''}: {err.strerror}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    print(f"pdf: {args.out} ({pages} pages)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
