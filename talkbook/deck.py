@@ -49,6 +49,22 @@ class DeckBuilder(RevealjsHTMLBuilder):
 
     name = "revealjs"
 
+    def init(self) -> None:
+        # sphinx-revealjs's init appends its own folder to revealjs_static_path
+        # and adds a key to revealjs_script_conf, in place. Both are "env"
+        # options, pickled with the environment: the next build saw them
+        # differ from conf.py's and read the whole deck again, every time (even
+        # with nothing changed). Let it change copies, and keep conf.py's values.
+        config = self.config
+        static_path, script_conf = config.revealjs_static_path, config.revealjs_script_conf
+        config.revealjs_static_path = list(static_path)
+        if isinstance(script_conf, dict):
+            config.revealjs_script_conf = dict(script_conf)
+        try:
+            super().init()
+        finally:
+            config.revealjs_static_path, config.revealjs_script_conf = static_path, script_conf
+
     def init_css_files(self) -> None:
         super().init_css_files()
         self.add_css_file("pygments.css")

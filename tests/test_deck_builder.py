@@ -51,3 +51,14 @@ def test_deck_page_allows_zoom(build_root):
     for meta in page.find_all("meta", attrs={"name": "viewport"}):
         assert "user-scalable=no" not in meta["content"]
         assert "maximum-scale" not in meta["content"]
+
+
+def test_unchanged_deck_is_not_read_again(build_root):
+    # sphinx-revealjs changes two "env" options in place when its builder starts;
+    # pickled with the environment, they made every later build read the deck again.
+    from sphinx.environment import CONFIG_OK
+
+    build_root("deck-clean", "revealjs")
+    again = build_root("deck-clean", "revealjs")
+    assert again.env.config_status == CONFIG_OK, again.env.config_status_extra
+    assert "0 added, 0 changed, 0 removed" in again.status.getvalue()
