@@ -80,9 +80,14 @@ def _css_urls(text: str) -> list[str]:
     return [(m.group("url") or m.group("imp") or "").strip() for m in _CSS_REF.finditer(text)]
 
 
-def remote_assets(site: Path) -> list[Finding]:
+def _files(site: Path, only: set[Path] | None) -> list[Path]:
+    paths = sorted(site.rglob("*")) if only is None else sorted(only)
+    return [p for p in paths if p.is_file()]
+
+
+def remote_assets(site: Path, only: set[Path] | None = None) -> list[Finding]:
     findings: list[Finding] = []
-    for path in sorted(site.rglob("*")):
+    for path in _files(site, only):
         if not path.is_file():
             continue
         rel = path.relative_to(site).as_posix()
@@ -96,10 +101,10 @@ def remote_assets(site: Path) -> list[Finding]:
     return findings
 
 
-def machine_paths(site: Path, forbidden: list[Path]) -> list[Finding]:
+def machine_paths(site: Path, forbidden: list[Path], only: set[Path] | None = None) -> list[Finding]:
     needles = sorted({str(p.resolve()) for p in forbidden if str(p.resolve()) not in ("/", "")}, key=len, reverse=True)
     findings: list[Finding] = []
-    for path in sorted(site.rglob("*")):
+    for path in _files(site, only):
         if not path.is_file() or path.suffix not in _TEXT_SUFFIXES:
             continue
         data = path.read_bytes()
@@ -110,5 +115,6 @@ def machine_paths(site: Path, forbidden: list[Path]) -> list[Finding]:
     return findings
 
 
-def audit(site: Path, forbidden_paths: list[Path]) -> list[Finding]:
-    return remote_assets(site) + machine_paths(site, forbidden_paths)
+def audit(site: Path, forbidden_paths: list[Path], only: set[Path] | None = None) -> list[Finding]:
+    """The findings on *site*; with *only*, on those files of it alone."""
+    return remote_assets(site, only) + machine_paths(site, forbidden_paths, only)

@@ -6,7 +6,10 @@
 The handbook's HTML becomes the root of the site and the deck goes into
 ``slides/``. The new tree is put together in a staging folder beside the old
 one and swapped in only when it is complete, so a failure never costs the site
-that was already built. The download is a zip of that tree under one folder,
+that was already built. A file that the old site holds unchanged (same size and
+modification time as its source: copies keep the time) is hard-linked from it
+rather than copied, and only the other files are audited again, so a rebuild
+after a small change costs little. The download is a zip of that tree under one folder,
 made reproducible: entries sorted, every time set from ``SOURCE_DATE_EPOCH``,
 fixed permissions, no build-machine metadata.
 """
@@ -37,6 +40,30 @@ def _ignore(_folder: str, names: list[str]) -> set[str]:
     return {n for n in names if n in SKIP_NAMES}
 
 
+def _audit_record(site: Path) -> Path:
+    """Beside the site (not in it): the paths its files were audited against."""
+    return site.with_name(f".{site.name}.audited")
+
+
+def _copier(previous: Path | None, staging: Path, reused: set[Path]):
+    """A copy function for copytree that links the files *previous* holds unchanged."""
+
+    def copy(src: str, dst: str) -> str:
+        if previous is not None:
+            old = previous / Path(dst).relative_to(staging)
+            try:
+                new_stat, old_stat = os.stat(src), os.stat(old, follow_symlinks=False)
+                if (new_stat.st_size, new_stat.st_mtime_ns) == (old_stat.st_size, old_stat.st_mtime_ns):
+                    os.link(old, dst)
+                    reused.add(Path(dst))
+                    return dst
+            except OSError:
+                pass  # not there, or no hard links here: copy
+        return shutil.copy2(src, dst)
+
+    return copy
+
+
 def replace_tree(staging: Path, final: Path) -> None:
     """Put *staging* in place of *final* with two renames (never a half tree)."""
     old = final.with_name(final.name + ".old")
@@ -58,17 +85,27 @@ def assemble(html: Path, deck: Path, site: Path, deck_path: str = "slides") -> P
     staging = site.with_name(site.name + ".staging")
     if staging.exists():
         shutil.rmtree(staging)
-    shutil.copytree(html, staging, ignore=_ignore)
+    forbidden = [Path.cwd(), html.parent, site.parent, Path(__file__).parent.parent]
+    key = "\n".join(sorted({str(p.resolve()) for p in forbidden}))
+    record = _audit_record(site)
+    try:
+        audited = record.read_text(encoding="utf-8") == key and (site / "index.html").is_file()
+    except OSError:
+        audited = False
+    previous = site if audited else None  # its files passed the same audit
+    reused: set[Path] = set()
+    shutil.copytree(html, staging, ignore=_ignore, copy_function=_copier(previous, staging, reused))
     target = staging / deck_path
     if target.exists():
         raise SiteError(
             f"the handbook already has a {deck_path}/ folder ({html / deck_path}), "
             "where the deck goes: rename that handbook section."
         )
-    shutil.copytree(deck, target, ignore=_ignore)
+    shutil.copytree(deck, target, ignore=_ignore, copy_function=_copier(previous, staging, reused))
     # The deck's inventory would shadow nothing useful and confuse intersphinx users.
     (target / "objects.inv").unlink(missing_ok=True)
-    findings = audit(staging, [Path.cwd(), html.parent, site.parent, Path(__file__).parent.parent])
+    fresh = None if previous is None else {p for p in staging.rglob("*") if p.is_file()} - reused
+    findings = audit(staging, forbidden, fresh)
     if findings:
         shutil.rmtree(staging)
         listing = "\n  ".join(str(f).replace(staging.name, site.name, 1) for f in findings)
@@ -76,7 +113,9 @@ def assemble(html: Path, deck: Path, site: Path, deck_path: str = "slides") -> P
             f"the site fails its audit, so {site} is left as it was:\n  {listing}\n"
             "Use a local copy of each asset (in _static/), and no absolute paths in sources."
         )
+    record.unlink(missing_ok=True)
     replace_tree(staging, site)
+    record.write_text(key, encoding="utf-8")
     return site
 
 

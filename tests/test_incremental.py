@@ -1,0 +1,77 @@
+"""Rebuilds do only what a change needs, and never less: the site put together
+from what changed.
+
+No timing here (the targets live in bench/build.py): these tests check that
+what is skipped is really unchanged, and that every change still shows.
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+from talkbook.site import SiteError, assemble
+
+# -- talkbook.site: links what is unchanged, audits what is new ---------------------
+
+
+def _write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def outputs(tmp_path) -> tuple[Path, Path, Path]:
+    html, deck = tmp_path / "build" / "html", tmp_path / "build" / "deck"
+    _write(html / "index.html", "<html><body><p>Handbook</p></body></html>")
+    _write(html / "page.html", "<html><body><p>Page one</p></body></html>")
+    _write(html / "_static" / "style.css", "body { color: black; }")
+    _write(deck / "index.html", "<html><body><section>Slide</section></body></html>")
+    return html, deck, tmp_path / "build" / "site"
+
+
+def test_reassembly_reuses_unchanged_files_and_copies_changed_ones(outputs):
+    html, deck, site = outputs
+    assemble(html, deck, site)
+    kept_inode = (site / "_static" / "style.css").stat().st_ino
+    time.sleep(0.01)
+    _write(html / "page.html", "<html><body><p>Page two</p></body></html>")
+    _write(deck / "index.html", "<html><body><section>Slide two</section></body></html>")
+    assemble(html, deck, site)
+    assert (site / "page.html").read_text() == "<html><body><p>Page two</p></body></html>"
+    assert "Slide two" in (site / "slides" / "index.html").read_text()
+    assert (site / "_static" / "style.css").stat().st_ino == kept_inode  # linked, not copied
+    # The source outputs are never linked: a later build writing them in place
+    # must not change the published site.
+    assert (html / "page.html").stat().st_ino != (site / "page.html").stat().st_ino
+    assert (html / "_static" / "style.css").stat().st_ino != kept_inode
+
+
+def test_a_changed_file_is_audited_even_when_a_site_exists(outputs):
+    html, deck, site = outputs
+    assemble(html, deck, site)
+    time.sleep(0.01)
+    _write(html / "page.html", '<html><body><script src="https://tracker.example.org/t.js"></script></body></html>')
+    with pytest.raises(SiteError, match="tracker.example.org"):
+        assemble(html, deck, site)
+    assert (site / "page.html").read_text() == "<html><body><p>Page one</p></body></html>"
+
+
+def test_an_old_site_without_our_audit_record_is_not_reused(outputs):
+    html, deck, site = outputs
+    assemble(html, deck, site)
+    # A site file that differs from its source but has its size and time: linked
+    # if the old site were trusted. Without the record of our audit, it is not.
+    source = html / "page.html"
+    planted = '<img src="https://tracker.example.org/p.gif">'
+    planted = planted.ljust(len(source.read_text()))[: len(source.read_text())]
+    (site / "page.html").unlink()
+    _write(site / "page.html", planted)
+    shutil.copystat(source, site / "page.html")
+    site.with_name(f".{site.name}.audited").unlink()
+    assemble(html, deck, site)
+    assert (site / "page.html").read_text() == source.read_text()
