@@ -1,0 +1,34 @@
+"""Every slide fits its slide, on a laptop's screen and on a phone's."""
+
+from __future__ import annotations
+
+import pytest
+
+from browser.conftest import DESKTOP, PHONE
+from browser.support import OVERFLOWS, deck_slides, open_deck, show_slide
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1280x720", "phone-390x844"])
+def test_no_slide_overflows(open_tab, site_url, built_site, viewport, screenshots):
+    slides = deck_slides(built_site.deck_html)
+    tab = open_tab(viewport)
+    open_deck(tab, site_url + "slides/index.html", transitions=False)
+    page = tab.page
+    assert page.evaluate("Reveal.getTotalSlides()") == len(slides)
+    scale = page.evaluate("Reveal.getScale()")
+    problems = {}
+    for index, slide in enumerate(slides):
+        show_slide(tab, index)  # with every fragment shown: the slide at its fullest
+        section = page.locator(f".reveal .slides section#{slide['id']}")
+        found = section.evaluate(OVERFLOWS)
+        # The slide's own content, at reveal.js's scale, within its 1280x720 stage.
+        height = section.evaluate("s => s.scrollHeight")
+        if height > 720 + 1:
+            found.append(f"its content is {height} px tall, more than the slide's 720 px")
+        if found:
+            problems[slide["id"]] = found
+        if viewport is PHONE and slide["id"] == "cloud-flavours":
+            page.screenshot(path=str(screenshots / "phone-cloud-flavours.png"))
+    assert not problems, f"at {viewport['width']}x{viewport['height']} (scale {scale:.2f}):\n" + "\n".join(
+        f"- {slide_id}: " + "\n    ".join(lines) for slide_id, lines in problems.items()
+    )

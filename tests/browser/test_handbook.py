@@ -1,0 +1,170 @@
+"""The handbook in a browser: its navigation, its search, and its links to and from the deck."""
+
+from __future__ import annotations
+
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+from bs4 import BeautifulSoup
+
+from browser.conftest import DESKTOP, PHONE
+from browser.support import READY, open_deck
+
+PAGE_TITLE = "article[role=main] h1"
+
+
+def _path(url: str) -> str:
+    """The page a URL opens: its path, with a folder's index.html spelled out."""
+    path = urlsplit(url).path
+    return path + "index.html" if path.endswith("/") else path
+
+
+def follow(page, link) -> None:
+    """Click a link and wait until the page it opens has loaded."""
+    with page.expect_navigation(wait_until="load"):
+        link.click()
+
+
+def _links(built_site, selector: str) -> list[tuple[str, str, str]]:
+    """(page, href, label) of every link matching *selector* in the built site's pages."""
+    found = []
+    pages = [built_site.deck_html] if "read-more" in selector else built_site.handbook_pages()
+    for page in pages:
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        for link in soup.select(selector):
+            found.append((page.relative_to(built_site.site).as_posix(), link["href"], link["href"].rpartition("#")[2].lstrip("/")))
+    return found
+
+
+def test_landing_page_and_sidebar_links_open_their_pages(tab, site_url, screenshots):
+    """Click every sidebar link, as a reader does: a section's pages show once you are in it."""
+    page = tab.page
+    page.goto(site_url)
+    assert page.locator(PAGE_TITLE).is_visible()
+    page.screenshot(path=str(screenshots / "handbook-landing.png"), full_page=True)
+    every = {_path(h) for h in page.eval_on_selector_all(".sidebar-tree a.reference", "ls => ls.map(a => a.href)")}
+    assert len(every) >= 10, every
+    visible = "ls => ls.filter(a => a.checkVisibility()).map(a => [a.getAttribute('href'), a.href])"
+    reached, todo = {_path(site_url)}, [site_url]
+    while todo:
+        here = todo.pop(0)
+        page.goto(here)
+        for attr, href in page.eval_on_selector_all(".sidebar-tree a.reference", visible):
+            if _path(href) in reached:
+                continue
+            if page.url != here:
+                page.goto(here)
+            follow(page, page.locator(f'.sidebar-tree a.reference[href="{attr}"]').first)
+            assert _path(page.url) == _path(href), f"on {here}, the sidebar link to {href} went to {page.url}"
+            assert page.locator(PAGE_TITLE).first.is_visible()
+            current = page.locator(".sidebar-tree .current-page > a").first.evaluate("a => a.href")
+            assert _path(current) == _path(href), "the sidebar marks the page you are on"
+            reached.add(_path(href))
+            todo.append(page.url)
+    assert every <= reached, f"no visible sidebar link leads to {sorted(every - reached)}"
+
+
+def test_next_and_previous_walk_the_whole_handbook(tab, site_url):
+    page = tab.page
+    page.goto(site_url)
+    sidebar = {_path(h) for h in page.eval_on_selector_all(".sidebar-tree a.reference", "ls => ls.map(a => a.href)")}
+    forward = [_path(page.url)]
+    while page.locator("a.next-page").count():
+        follow(page, page.locator("a.next-page"))
+        assert _path(page.url) not in forward, f"next leads back to {page.url}"
+        forward.append(_path(page.url))
+        assert page.locator(PAGE_TITLE).first.is_visible()
+    backward = [_path(page.url)]
+    while page.locator("a.prev-page").count():
+        follow(page, page.locator("a.prev-page"))
+        backward.append(_path(page.url))
+    assert backward == forward[::-1], "previous retraces next"
+    assert sidebar <= set(forward) | {_path(site_url)}, f"next never reaches {sorted(sidebar - set(forward))}"
+
+
+def test_search_finds_gerrit(tab, site_url):
+    page = tab.page
+    page.goto(site_url + "search.html?q=Gerrit")
+    results = page.locator("#search-results ul.search li")
+    results.first.wait_for()
+    page.wait_for_function("() => document.querySelector('#search-results .search-summary').innerText.includes('found')")
+    assert results.count() >= 3
+    summary = page.locator("#search-results .search-summary").inner_text()
+    assert "found" in summary and str(results.count()) in summary.replace("one", "1")
+    # The first result is a page that talks about Gerrit, with the word highlighted.
+    follow(page, results.first.locator("a").first)
+    assert "Gerrit" in page.locator("article[role=main]").inner_text()
+    assert page.locator("article[role=main] .highlighted").count() >= 1
+
+
+def test_the_search_box_searches(tab, site_url):
+    page = tab.page
+    page.goto(site_url)
+    page.locator("form.sidebar-search-container input[name=q]").fill("Gerrit")
+    with page.expect_navigation(wait_until="load"):
+        page.locator("form.sidebar-search-container input[name=q]").press("Enter")
+    assert _path(page.url).endswith("/search.html")
+    page.locator("#search-results ul.search li").first.wait_for()
+
+
+def test_see_this_slide_opens_the_right_slide(tab, site_url, built_site):
+    links = _links(built_site, "a.on-slide")
+    labels = sorted({label for _page, _href, label in links})
+    assert len(labels) >= 10, labels
+    page = tab.page
+    checked = set()
+    for source, href, label in links:
+        if label in checked:
+            continue
+        checked.add(label)
+        page.goto(urljoin(site_url, source))
+        link = page.locator(f'a.on-slide[href="{href}"]').first
+        link.scroll_into_view_if_needed()
+        follow(page, link)
+        page.wait_for_function(READY)
+        assert _path(page.url).endswith("/slides/index.html")
+        assert page.evaluate("Reveal.getCurrentSlide().id") == label, f"{source}: {href}"
+    assert checked == set(labels)
+
+
+def test_read_more_opens_the_right_section(tab, site_url, built_site):
+    links = _links(built_site, "a.read-more")
+    assert len(links) >= 10, links
+    page = tab.page
+    for _source, href, label in links:
+        open_deck(tab, site_url + f"slides/index.html#/{label}")
+        slide = page.evaluate("Reveal.getCurrentSlide().id")
+        link = page.locator(f"section#{slide} a.read-more").first
+        assert link.is_visible(), f"slide {slide}: its read-more link is not on screen"
+        follow(page, link)
+        assert page.evaluate("location.hash") == f"#{label}"
+        target = page.locator(f'[id="{label}"]')
+        assert target.count() == 1, f"{href}: no element with id {label!r}"
+        page.wait_for_function(
+            "id => { const r = document.getElementById(id).getBoundingClientRect(); return r.top >= -1 && r.top < innerHeight / 2; }",
+            arg=label,
+        )
+
+
+@pytest.mark.parametrize("path", ["reference/project-directory.html"])
+def test_project_directory_lists_every_project(tab, site_url, path, screenshots):
+    page = tab.page
+    page.goto(site_url + path)
+    rows = page.locator("table.project-directory tbody tr")
+    assert rows.count() >= 5
+    for row in range(rows.count()):
+        assert rows.nth(row).locator("a.external").count() >= 3
+    page.screenshot(path=str(screenshots / "handbook-project-directory.png"), full_page=True)
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1280x720", "phone-390x844"])
+def test_no_page_is_wider_than_the_screen(open_tab, site_url, built_site, viewport):
+    """Nothing makes a reader scroll sideways: wide content (tables, code) scrolls in its own box."""
+    page = open_tab(viewport).page
+    too_wide = {}
+    for path in built_site.handbook_pages():
+        page.goto(urljoin(site_url, path.relative_to(built_site.site).as_posix()))
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > viewport["width"]:
+            too_wide[path.relative_to(built_site.site).as_posix()] = width
+    assert not too_wide, f"pages wider than {viewport['width']} px: {too_wide}"

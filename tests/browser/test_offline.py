@@ -1,0 +1,73 @@
+"""The offline download, unzipped and opened from disk with every other request refused."""
+
+from __future__ import annotations
+
+import zipfile
+
+import pytest
+
+from browser.support import READY, deck_slides, open_deck
+
+
+def only_files(url: str) -> bool:
+    return url.startswith(("file:", "data:", "blob:", "about:"))
+
+
+@pytest.fixture(scope="module")
+def unzipped(built_site, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("offline")
+    with zipfile.ZipFile(built_site.zip) as archive:
+        tops = {name.split("/", 1)[0] for name in archive.namelist()}
+        assert tops == {built_site.zip.stem}, f"the download unpacks into one folder, not {tops}"
+        archive.extractall(folder)
+    return folder / built_site.zip.stem
+
+
+@pytest.fixture
+def offline(open_tab):
+    return open_tab(allow=only_files)
+
+
+def test_every_page_opens_from_disk_with_nothing_fetched(offline, unzipped):
+    pages = sorted(unzipped.rglob("*.html"))
+    assert len(pages) >= 10
+    for path in pages:
+        offline.page.goto(path.as_uri())
+        offline.page.wait_for_load_state("load")
+        # The stylesheets came from the download too: furo and reveal.js both take
+        # away the browser's default 8 px margin around the page.
+        assert offline.page.evaluate("getComputedStyle(document.body).marginTop") == "0px", path
+    # The fixture fails the test on any refused or failed request, or script error.
+    assert offline.refused == [] and offline.failed == []
+
+
+def test_handbook_leads_to_the_deck_and_back(offline, unzipped, built_site):
+    page = offline.page
+    page.goto((unzipped / "index.html").as_uri())
+    assert page.locator("article[role=main] h1").is_visible()
+    deck_link = page.locator("article[role=main] a[href*='slides/index.html']").first
+    with page.expect_navigation(wait_until="load"):
+        deck_link.click()
+    page.wait_for_function(READY)
+    assert page.evaluate("Reveal.getTotalSlides()") == len(deck_slides(built_site.deck_html))
+    page.keyboard.press("ArrowRight")
+    assert page.evaluate("Reveal.getIndices().h") == 1
+    # A slide's "read more" opens its handbook section, from disk.
+    open_deck(offline, (unzipped / "slides" / "index.html").as_uri() + "#/why-python")
+    with page.expect_navigation(wait_until="load"):
+        page.locator("section#why-python a.read-more").click()
+    assert page.url.startswith("file:") and page.url.endswith("#why-python")
+    assert page.locator('[id="why-python"]').is_visible()
+
+
+def test_search_works_from_disk(offline, unzipped):
+    page = offline.page
+    page.goto((unzipped / "search.html").as_uri() + "?q=Gerrit")
+    results = page.locator("#search-results ul.search li")
+    results.first.wait_for()
+    page.wait_for_function("() => document.querySelector('#search-results .search-summary').innerText.includes('found')")
+    assert results.count() >= 3
+    with page.expect_navigation(wait_until="load"):
+        results.first.locator("a").first.click()
+    assert page.url.startswith("file:")
+    assert "Gerrit" in page.locator("article[role=main]").inner_text()

@@ -1,0 +1,138 @@
+"""`make serve`: the live preview rebuilds both outputs on a change and reloads the browser.
+
+It runs in a copy of the repository (never the real sources), with the real
+.venv, on a free port of 127.0.0.1, and is stopped with its whole process group.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from browser.support import READY, REPO
+
+#: Not copied: the environment (used in place), build output, history, caches.
+SKIP = {".venv", "_build", ".git", ".pytest_cache", "__pycache__"}
+STARTUP = 180  # seconds for the first build of both outputs on a busy machine
+FRAGMENT = "source/_shared/why-python.md"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _get(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=10) as answer:
+        return answer.read().decode("utf-8")
+
+
+class Server:
+    def __init__(self, root: Path, port: int):
+        self.root, self.port = root, port
+        self.lines: list[str] = []
+        self.process = subprocess.Popen(
+            ["make", "--no-print-directory", "-C", str(root), "serve", f"PORT={port}",
+             f"VENVDIR={REPO / '.venv'}", f"BUILDDIR={root / '_build'}"],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, text=True,
+            start_new_session=True,  # its own process group: make, python, the builds
+        )
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    def _read(self):
+        for line in self.process.stdout:
+            self.lines.append(line.rstrip("\n"))
+
+    @property
+    def output(self) -> str:
+        return "\n".join(self.lines)
+
+    def wait_until(self, check, what: str, seconds: float):
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                pytest.fail(f"make serve exited ({self.process.returncode}) while waiting for {what}:\n{self.output}")
+            try:
+                if check():
+                    return
+            except OSError:
+                pass
+            time.sleep(0.25)
+        pytest.fail(f"make serve: no {what} after {seconds} s:\n{self.output}")
+
+    def stop(self):
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(timeout=20)
+        self.reader.join(timeout=5)
+
+
+@pytest.fixture
+def served(tmp_path):
+    root = tmp_path / "repo"
+    shutil.copytree(REPO, root, ignore=lambda _folder, names: {n for n in names if n in SKIP}, symlinks=True)
+    server = Server(root, _free_port())
+    try:
+        yield server
+    finally:
+        server.stop()
+    # Stopped, with all its children: the port is free again.
+    with socket.socket() as sock:
+        assert sock.connect_ex(("127.0.0.1", server.port)) != 0, "the preview still answers after it was stopped"
+
+
+def _handbook_page_including(root: Path, fragment: str) -> str:
+    name = Path(fragment).name
+    for page in sorted((root / "source").rglob("*.md")):
+        if f"_shared/{name}" in page.read_text(encoding="utf-8") and "_shared" not in page.parts:
+            return page.relative_to(root / "source").with_suffix(".html").as_posix()
+    raise AssertionError(f"no handbook page includes {fragment}")
+
+
+def test_a_change_to_a_shared_fragment_reloads_deck_and_handbook(served, open_tab):
+    base = f"http://127.0.0.1:{served.port}/"
+    handbook_url, deck_url = base, base + "slides/index.html"
+    served.wait_until(lambda: handbook_url in served.output and deck_url in served.output, "URLs printed", STARTUP)
+    served.wait_until(lambda: "<html" in _get(handbook_url) and "Reveal" in _get(deck_url), "site served", STARTUP)
+
+    page_path = _handbook_page_including(served.root, FRAGMENT)
+    handbook = open_tab().page
+    handbook.goto(base + page_path + "#why-python")
+    deck = open_tab().page
+    deck.goto(deck_url + "#/why-python")
+    deck.wait_for_function(READY)
+    # Both pages listen for the preview's reload signal.
+    for page in (handbook, deck):
+        page.wait_for_function("() => typeof ws !== 'undefined' && ws.readyState === WebSocket.OPEN")
+
+    token = f"Livepreview{secrets.token_hex(4)}"
+    fragment = served.root / FRAGMENT
+    text = fragment.read_text(encoding="utf-8")
+    assert "- Easy to patch\n" in text
+    fragment.write_text(text.replace("- Easy to patch\n", f"- Easy to patch, {token}\n"), encoding="utf-8")
+
+    # The pages reload by themselves (nobody calls goto) and show the change.
+    shows = "token => document.body.innerText.includes(token)"
+    handbook.wait_for_function(shows, arg=token, timeout=STARTUP * 1000)
+    deck.wait_for_function(shows, arg=token, timeout=STARTUP * 1000)
+    deck.wait_for_function(READY)
+    assert deck.evaluate("Reveal.getCurrentSlide().id") == "why-python", "the reload keeps the slide"
+    assert token in _get(base + page_path) and token in _get(deck_url)
+    assert re.search(r"changed: .*why-python\.md", served.output), served.output
