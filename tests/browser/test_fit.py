@@ -21,10 +21,10 @@ def test_no_slide_overflows(open_tab, site_url, built_site, viewport, screenshot
         show_slide(tab, index)  # with every fragment shown: the slide at its fullest
         section = page.locator(f".reveal .slides section#{slide['id']}")
         found = section.evaluate(OVERFLOWS)
-        # The slide's own content, at reveal.js's scale, within its 1280x720 stage.
-        height = section.evaluate("s => s.scrollHeight")
-        if height > 720 + 1:
-            found.append(f"its content is {height} px tall, more than the slide's 720 px")
+        # The slide's own content, within its stage (1280x720; upright on a phone).
+        height, stage = section.evaluate("s => [s.scrollHeight, Reveal.getConfig().height]")
+        if height > stage + 1:
+            found.append(f"its content is {height} px tall, more than the slide's {stage} px")
         if found:
             problems[slide["id"]] = found
         if viewport is PHONE and slide["id"] == "cloud-flavours":
@@ -32,3 +32,19 @@ def test_no_slide_overflows(open_tab, site_url, built_site, viewport, screenshot
     assert not problems, f"at {viewport['width']}x{viewport['height']} (scale {scale:.2f}):\n" + "\n".join(
         f"- {slide_id}: " + "\n    ".join(lines) for slide_id, lines in problems.items()
     )
+
+
+@pytest.mark.parametrize("viewport, stage", [
+    (PHONE, (720, 1280)),  # upright: an upright stage
+    ({"width": PHONE["height"], "height": PHONE["width"]}, (1280, 720)),  # turned: the slides as drawn
+    (DESKTOP, (1280, 720)),
+], ids=["phone-upright", "phone-turned", "1280x720"])
+def test_body_text_is_legible_on_screen(open_tab, site_url, viewport, stage):
+    tab = open_tab(viewport)
+    open_deck(tab, site_url + "slides/index.html#/why-python")
+    page = tab.page
+    assert tuple(page.evaluate("[Reveal.getConfig().width, Reveal.getConfig().height]")) == stage
+    # A list item's text as the reader sees it: its font size at reveal.js's scale.
+    size = page.evaluate("""() => parseFloat(getComputedStyle(
+        document.querySelector('section#why-python li')).fontSize) * Reveal.getScale()""")
+    assert size >= (16 if viewport is not DESKTOP else 30), f"body text is {size:.1f} px on screen"
