@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import subprocess
 import sys
 import zipfile
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
@@ -14,10 +17,18 @@ from conftest import NAME, run_make
 
 
 @pytest.fixture(scope="module")
-def dist(built_site, chromium):
-    result = run_make("dist", built_site.builddir)
-    pdf = built_site.builddir / "dist" / f"{NAME}-slides.pdf"
-    assert pdf.is_file(), result.stdout + result.stderr
+def dist_build(built_site, chromium, tmp_path_factory) -> Path:
+    """`make dist` in a copy of the session's build: the shared build stays as `make` left it."""
+    builddir = tmp_path_factory.mktemp("dist-build") / "build"
+    shutil.copytree(built_site.builddir, builddir, symlinks=True)
+    run_make("dist", builddir)
+    return builddir
+
+
+@pytest.fixture(scope="module")
+def dist(dist_build) -> Path:
+    pdf = dist_build / "dist" / f"{NAME}-slides.pdf"
+    assert pdf.is_file()
     return pdf
 
 
@@ -40,8 +51,8 @@ def test_the_builds_of_the_cloud_slide_add_one_item_a_page(dist):
         assert item not in texts[earlier] and item in texts[later], (item, texts)
 
 
-def test_the_pdf_is_at_the_top_of_the_download(dist, built_site):
-    with zipfile.ZipFile(built_site.zip) as archive:
+def test_the_pdf_is_at_the_top_of_the_download(dist, dist_build):
+    with zipfile.ZipFile(dist_build / "dist" / f"{NAME}.zip") as archive:
         names = archive.namelist()
         assert f"{NAME}/{dist.name}" in names
         assert archive.read(f"{NAME}/{dist.name}") == dist.read_bytes()
@@ -54,8 +65,6 @@ def _pdf_cli(*args, env=None):
 
 
 def test_cli_without_a_browser_says_how_to_install_it(built_site, tmp_path):
-    import os
-
     env = {**os.environ, "TALKBOOK_CHROMIUM": str(tmp_path / "no-chromium")}
     result = _pdf_cli("--deck", str(built_site.deck_html), "--out", str(tmp_path / "x.pdf"), env=env)
     assert result.returncode == 1
@@ -63,7 +72,7 @@ def test_cli_without_a_browser_says_how_to_install_it(built_site, tmp_path):
     assert "apt-get install -y chromium" in result.stderr and "Traceback" not in result.stderr
     assert not (tmp_path / "x.pdf").exists()
     # make stops at the browser check, with the same command.
-    made = run_make("pdf", built_site.builddir, f"CHROMIUM={tmp_path / 'no-chromium'}", check=False)
+    made = run_make("pdf", tmp_path / "build", f"CHROMIUM={tmp_path / 'no-chromium'}", check=False)
     assert made.returncode != 0 and "apt-get install -y chromium" in made.stdout + made.stderr
 
 
