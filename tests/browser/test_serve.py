@@ -106,7 +106,7 @@ def _handbook_page_including(root: Path, fragment: str) -> str:
     raise AssertionError(f"no handbook page includes {fragment}")
 
 
-def test_a_change_to_a_shared_fragment_reloads_deck_and_handbook(served, open_tab):
+def test_changes_rebuild_both_outputs_and_reload_the_pages(served, open_tab):
     base = f"http://127.0.0.1:{served.port}/"
     handbook_url, deck_url = base, base + "slides/index.html"
     served.wait_until(lambda: handbook_url in served.output and deck_url in served.output, "URLs printed", STARTUP)
@@ -136,3 +136,11 @@ def test_a_change_to_a_shared_fragment_reloads_deck_and_handbook(served, open_ta
     assert deck.evaluate("Reveal.getCurrentSlide().id") == "why-python", "the reload keeps the slide"
     assert token in _get(base + page_path) and token in _get(deck_url)
     assert re.search(r"changed: .*why-python\.md", served.output), served.output
+
+    # A stylesheet of the deck (not a page source) is watched too.
+    css = served.root / "_static" / "deck" / "talk.css"
+    css.write_text(css.read_text(encoding="utf-8") + "\n.reveal h2 { color: rgb(1, 2, 3); }\n", encoding="utf-8")
+    deck.wait_for_function(
+        "() => window.Reveal && getComputedStyle(document.querySelector('section#why-python h2')).color === 'rgb(1, 2, 3)'",
+        timeout=STARTUP * 1000,
+    )
