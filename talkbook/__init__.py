@@ -27,6 +27,7 @@ def setup(app: Sphinx) -> dict:
     from talkbook.diagrams import setup_diagrams
     from talkbook.linkcheck import setup_linkcheck
     from talkbook.markers import setup_markers
+    from talkbook.navigation import setup_navigation
     from talkbook.templates import setup_templates
 
     setup_config(app)
@@ -36,6 +37,7 @@ def setup(app: Sphinx) -> dict:
     setup_deck(app)
     setup_diagrams(app)
     setup_templates(app)
+    setup_navigation(app)
     setup_linkcheck(app)
     return {
         "version": __version__,
