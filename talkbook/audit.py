@@ -45,10 +45,17 @@ def is_remote(url: str) -> bool:
 
 
 class _AssetParser(HTMLParser):
+    #: Attributes that do not change how the rest of a page is read.
+    _NOT_STATE = frozenset({"remote", "lasttag", "lineno", "offset", "_HTMLParser__starttag_text"})
+
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.remote: list[str] = []
         self._in_style = False
+        self._style: list[str] = []
+
+    def state(self) -> dict:
+        return {k: v for k, v in vars(self).items() if k not in self._NOT_STATE}
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = {k.lower(): (v or "") for k, v in attrs}
@@ -68,11 +75,47 @@ class _AssetParser(HTMLParser):
 
     def handle_endtag(self, tag: str) -> None:
         if tag.lower() == "style":
-            self._in_style = False
+            self._end_style()
 
     def handle_data(self, data: str) -> None:
         if self._in_style:
-            self.remote += [f"<style> {u}" for u in _css_urls(data) if is_remote(u)]
+            self._style.append(data)  # read whole at </style>, however it came in
+
+    def _end_style(self) -> None:
+        text, self._style, self._in_style = "".join(self._style), [], False
+        self.remote += [f"<style> {u}" for u in _css_urls(text) if is_remote(u)]
+
+    def close(self) -> None:
+        super().close()
+        if self._in_style:  # a <style> never closed: a browser applies it to the end
+            self._style.append(self.rawdata)
+            self._end_style()
+
+
+#: The state of a parser that has read nothing.
+_AT_REST = _AssetParser().state()
+
+
+def _remote_in_page(text: str, clean: set[str]) -> list[str]:
+    """What *text* (a page) loads from other hosts.
+
+    The page is read line by line. A line that was read before, starting and
+    ending with the parser at rest (nothing pending: not inside a tag, a
+    comment or a style) and finding nothing, finds nothing again and leaves
+    the parser at rest: it is in *clean* and skipped. furo's sidebar, the same
+    lines on every page of the handbook, is read once instead of once a page.
+    """
+    parser = _AssetParser()
+    for line in text.splitlines(keepends=True):
+        at_rest = parser.state() == _AT_REST
+        if at_rest and line in clean:
+            continue
+        found = len(parser.remote)
+        parser.feed(line)
+        if at_rest and len(parser.remote) == found and parser.state() == _AT_REST:
+            clean.add(line)
+    parser.close()
+    return parser.remote
 
 
 def _css_urls(text: str) -> list[str]:
@@ -87,14 +130,14 @@ def _files(site: Path, only: set[Path] | None) -> list[Path]:
 
 def remote_assets(site: Path, only: set[Path] | None = None) -> list[Finding]:
     findings: list[Finding] = []
+    clean: set[str] = set()
     for path in _files(site, only):
         if not path.is_file():
             continue
         rel = path.relative_to(site).as_posix()
         if path.suffix in (".html", ".svg"):
-            parser = _AssetParser()
-            parser.feed(path.read_text(encoding="utf-8", errors="replace"))
-            findings += [Finding(rel, f"loads {item} from another host") for item in parser.remote]
+            remote = _remote_in_page(path.read_text(encoding="utf-8", errors="replace"), clean)
+            findings += [Finding(rel, f"loads {item} from another host") for item in remote]
         elif path.suffix == ".css":
             findings += [Finding(rel, f"loads url({u}) from another host")
                          for u in _css_urls(path.read_text(encoding="utf-8", errors="replace")) if is_remote(u)]

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from talkbook.audit import audit
 from talkbook.site import SiteError, assemble
 
 # -- talkbook.site: links what is unchanged, audits what is new ---------------------
@@ -75,3 +76,25 @@ def test_an_old_site_without_our_audit_record_is_not_reused(outputs):
     site.with_name(f".{site.name}.audited").unlink()
     assemble(html, deck, site)
     assert (site / "page.html").read_text() == source.read_text()
+
+
+def test_the_audit_reads_repeated_lines_once_and_still_finds_everything(tmp_path):
+    site = tmp_path / "site"
+    sidebar = "".join(f'<li><a href="p{i}.html">Page {i}</a></li>\n' for i in range(50))
+    for i in range(5):  # the same sidebar lines on every page, as furo writes them
+        _write(site / f"p{i}.html", f"<html><body><ul>\n{sidebar}</ul>\n<p>Page {i}</p>\n</body></html>\n")
+    evil = "https://tracker.example.org"
+    # Each file (read in this order) holds a line seen before, in another context.
+    _write(site / "a.html", f'<p>\n  src="{evil}/a.png">\n</p>\n')  # text: loads nothing
+    _write(site / "b.html", f'<img alt="x"\n  src="{evil}/a.png">\n')  # the same line, in a tag
+    _write(site / "c.html", f'<style>\n.x {{ background: url(\n  "{evil}/c.png") }}\n</style>\n')
+    _write(site / "d.html", f'<!--\n<img src="{evil}/d.png">\n-->\n')  # a comment loads nothing
+    _write(site / "e.html", f'<img src="{evil}/d.png">\n')  # the same line, outside the comment
+    _write(site / "f.html", f'<p>x</p>\n<style>.y {{ background: url("{evil}/f.png") }}')  # never closed
+    found = sorted((f.path, f.what) for f in audit(site, []))
+    assert found == [
+        ("b.html", f'loads <img src="{evil}/a.png"> from another host'),
+        ("c.html", f"loads <style> {evil}/c.png from another host"),
+        ("e.html", f'loads <img src="{evil}/d.png"> from another host'),
+        ("f.html", f"loads <style> {evil}/f.png from another host"),
+    ]
