@@ -7,6 +7,15 @@ gains, where we know one, a line that says what to do. If Sphinx stops with a
 crash report (its "Versions ... Traceback" block), only its title, the
 exception's message and the path of the saved report are shown: never a
 traceback.
+
+Several builds, separated by ``--and``, run side by side (the handbook and the
+deck read the same sources but write apart)::
+
+    python -m talkbook.build -b html ... source _build/html --and -b revealjs ... slides _build/deck
+
+Their messages are shown in the order given, as if they had run one after the
+other: when a build fails, the ones after it are stopped and say nothing, so a
+mistake in a shared file is reported once.
 """
 
 from __future__ import annotations
@@ -14,6 +23,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+import threading
 
 # (pattern on the warning line, what to do)
 HINTS: list[tuple[re.Pattern[str], str]] = [
@@ -74,16 +84,60 @@ def condense_crash(text: str) -> list[str]:
     return out
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = list(sys.argv[1:] if argv is None else argv)
-    proc = subprocess.run([sys.executable, "-m", "sphinx", "-N", *args], capture_output=True, text=True)
-    sys.stdout.write(proc.stdout)
-    shown, crashed = explain(proc.stderr)
+SEPARATOR = "--and"
+
+
+def _report(returncode: int, stdout: str, stderr: str) -> int:
+    sys.stdout.write(stdout)
+    shown, crashed = explain(stderr)
     if shown:
         sys.stderr.write("\n".join(shown) + "\n")
-    if crashed and proc.returncode == 0:
+    sys.stdout.flush()
+    sys.stderr.flush()
+    if crashed and returncode == 0:
         return 2
-    return proc.returncode
+    return returncode
+
+
+def _split(args: list[str]) -> list[list[str]]:
+    groups: list[list[str]] = [[]]
+    for arg in args:
+        if arg == SEPARATOR:
+            groups.append([])
+        else:
+            groups[-1].append(arg)
+    return [g for g in groups if g]
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    groups = _split(args) or [[]]
+    if len(groups) == 1:
+        proc = subprocess.run([sys.executable, "-m", "sphinx", "-N", *groups[0]], capture_output=True, text=True)
+        return _report(proc.returncode, proc.stdout, proc.stderr)
+    procs = [subprocess.Popen([sys.executable, "-m", "sphinx", "-N", *group], stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True) for group in groups]
+    outputs: list[tuple[str, str]] = [("", "")] * len(procs)
+
+    def collect(index: int) -> None:
+        outputs[index] = procs[index].communicate()
+
+    threads = [threading.Thread(target=collect, args=(i,), daemon=True) for i in range(len(procs))]
+    for thread in threads:
+        thread.start()
+    try:
+        for index, (proc, thread) in enumerate(zip(procs, threads)):
+            thread.join()
+            code = _report(proc.returncode, *outputs[index])
+            if code != 0:
+                return code
+        return 0
+    finally:
+        for proc in procs:  # the builds after a failed one: stopped, and silent
+            if proc.poll() is None:
+                proc.terminate()
+        for proc in procs:
+            proc.wait()
 
 
 if __name__ == "__main__":

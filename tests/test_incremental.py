@@ -1,5 +1,5 @@
-"""Rebuilds do only what a change needs, and never less: the site put together
-from what changed.
+"""Rebuilds do only what a change needs, and never less: the two builds side by
+side, and the site put together from what changed.
 
 No timing here (the targets live in bench/build.py): these tests check that
 what is skipped is really unchanged, and that every change still shows.
@@ -8,11 +8,14 @@ what is skipped is really unchanged, and that every change still shows.
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 import time
 from pathlib import Path
 
 import pytest
 
+from conftest import REPO
 from talkbook.audit import audit
 from talkbook.site import SiteError, assemble
 
@@ -98,3 +101,38 @@ def test_the_audit_reads_repeated_lines_once_and_still_finds_everything(tmp_path
         ("e.html", f'loads <img src="{evil}/d.png"> from another host'),
         ("f.html", f"loads <style> {evil}/f.png from another host"),
     ]
+
+
+# -- python -m talkbook.build ... --and ...: side by side, reported in order ---------
+
+
+def _tiny_project(root: Path, text: str) -> Path:
+    _write(root / "conf.py", 'extensions = ["myst_parser"]\n')
+    _write(root / "index.md", text)
+    return root
+
+
+def test_builds_side_by_side_all_succeed(tmp_path):
+    one = _tiny_project(tmp_path / "one", "# One\n\nFirst.\n")
+    two = _tiny_project(tmp_path / "two", "# Two\n\nSecond.\n")
+    result = subprocess.run(
+        [sys.executable, "-m", "talkbook.build", "-b", "html", "-q", str(one), str(tmp_path / "out1"),
+         "--and", "-b", "html", "-q", str(two), str(tmp_path / "out2")],
+        capture_output=True, text=True, cwd=REPO,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "First." in (tmp_path / "out1" / "index.html").read_text()
+    assert "Second." in (tmp_path / "out2" / "index.html").read_text()
+
+
+def test_a_failed_build_silences_the_builds_after_it(tmp_path):
+    bad = _tiny_project(tmp_path / "bad", "# Bad\n\n```{no-such-directive}\n```\n")
+    also_bad = _tiny_project(tmp_path / "also-bad", "# Also bad\n\n```{another-unknown}\n```\n")
+    result = subprocess.run(
+        [sys.executable, "-m", "talkbook.build", "-b", "html", "-W", "-q", str(bad), str(tmp_path / "out1"),
+         "--and", "-b", "html", "-W", "-q", str(also_bad), str(tmp_path / "out2")],
+        capture_output=True, text=True, cwd=REPO,
+    )
+    assert result.returncode != 0
+    assert "no-such-directive" in result.stderr
+    assert "another-unknown" not in result.stderr  # reported once, as if the builds ran in turn
