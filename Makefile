@@ -63,18 +63,52 @@ $(VENV_STAMP): $(REQUIREMENTS)
 	$(PYTHON) -m pip install --quiet --disable-pip-version-check -r $(REQUIREMENTS)
 	@touch $@
 
+HTML_BUILD  = -b html -j $(JOBS) -d $(BUILDDIR)/doctrees/html $(SPHINXFLAGS) source $(BUILDDIR)/html
+DECK_BUILD  = -b revealjs -d $(BUILDDIR)/doctrees/deck $(SPHINXFLAGS) slides $(BUILDDIR)/deck
+
 html: venv
-	$(BUILD) -b html -j $(JOBS) -d $(BUILDDIR)/doctrees/html $(SPHINXFLAGS) source $(BUILDDIR)/html
+	@rm -f $(BUILDS_STAMP)
+	$(BUILD) $(HTML_BUILD)
 
 deck: venv
-	$(BUILD) -b revealjs -d $(BUILDDIR)/doctrees/deck $(SPHINXFLAGS) slides $(BUILDDIR)/deck
+	@rm -f $(BUILDS_STAMP)
+	$(BUILD) $(DECK_BUILD)
 
-site: html deck
+# Up-to-date checks: `make` with nothing changed runs nothing. Both builds run,
+# side by side, when a file either of them reads (directories too, so adding or
+# removing a file counts) changed since their last success (the stamp, taken
+# before they start), when an output is missing, or when SPHINXOPTS is set.
+# Changes are found by ctime, which also catches a file put back with an old
+# mtime; in talkbook/ only files count (Python adds __pycache__ folders there).
+# The site and the download are put together again after the builds.
+STAMPS       = $(BUILDDIR)/.stamps
+BUILDS_STAMP = $(STAMPS)/builds
+ZIP          = $(BUILDDIR)/dist/$(NAME).zip
+BUILD_INPUTS = conf.py Makefile source slides _templates _static talkbook
+changed_since = $(shell find $(BUILD_INPUTS) -name __pycache__ -prune -o -cnewer $(1) \
+	\( -type f -o ! -path 'talkbook*' \) -print -quit 2>/dev/null)
+BUILDS_DUE = $(or $(strip $(SPHINXOPTS)),$(if $(wildcard $(BUILDS_STAMP)),,missing), \
+	$(if $(and $(wildcard $(BUILDDIR)/html/index.html),$(wildcard $(BUILDDIR)/deck/index.html)),,missing), \
+	$(call changed_since,$(BUILDS_STAMP)))
+
+$(BUILDS_STAMP): $(VENV_STAMP) $(if $(strip $(BUILDS_DUE)),FORCE)
+	@mkdir -p $(STAMPS) && touch $@.new
+	$(BUILD) $(HTML_BUILD) --and $(DECK_BUILD)
+	@mv -f $@.new $@
+
+site: $(BUILDS_STAMP)
 	$(PYTHON) -m talkbook.site --html $(BUILDDIR)/html --deck $(BUILDDIR)/deck --site $(BUILDDIR)/site
 
-zip: html deck
+zip: $(ZIP)
+
+$(ZIP): $(BUILDS_STAMP) $(if $(wildcard $(BUILDDIR)/site/index.html),,FORCE) \
+		$(if $(filter $(SOURCE_DATE_EPOCH),$(file <$(STAMPS)/epoch)),,FORCE)
 	$(PYTHON) -m talkbook.site --html $(BUILDDIR)/html --deck $(BUILDDIR)/deck --site $(BUILDDIR)/site \
 		--dist $(BUILDDIR)/dist --name $(NAME)
+	@echo $(SOURCE_DATE_EPOCH) > $(STAMPS)/epoch
+
+.PHONY: FORCE
+FORCE:
 
 pdf: browser site
 	$(PYTHON) -m talkbook.pdf --deck $(BUILDDIR)/site/slides/index.html --out $(PDF)

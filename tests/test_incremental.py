@@ -1,5 +1,5 @@
-"""Rebuilds do only what a change needs, and never less: the two builds side by
-side, and the site put together from what changed.
+"""Rebuilds do only what a change needs, and never less: the Makefile's up-to-date
+checks, the two builds side by side, and the site put together from what changed.
 
 No timing here (the targets live in bench/build.py): these tests check that
 what is skipped is really unchanged, and that every change still shows.
@@ -11,6 +11,7 @@ import shutil
 import subprocess
 import sys
 import time
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,11 @@ import pytest
 from conftest import REPO
 from talkbook.audit import audit
 from talkbook.site import SiteError, assemble
+from test_bad_input import copy_project
+
+FRAGMENT = "source/_shared/why-python.md"
+NAME = "get-a-python-job"
+
 
 # -- talkbook.site: links what is unchanged, audits what is new ---------------------
 
@@ -136,3 +142,104 @@ def test_a_failed_build_silences_the_builds_after_it(tmp_path):
     assert result.returncode != 0
     assert "no-such-directive" in result.stderr
     assert "another-unknown" not in result.stderr  # reported once, as if the builds ran in turn
+
+
+# -- make: up-to-date checks ----------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory) -> Path:
+    project = copy_project(tmp_path_factory.mktemp("incremental") / "project")
+    assert make(project).returncode == 0
+    return project
+
+
+def make(project: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        ["make", "--no-print-directory", "-C", str(project), "all", *args,
+         f"VENVDIR={REPO / '.venv'}", f"BUILDDIR={project / '_build'}", "SOURCE_DATE_EPOCH=1700000000"],
+        capture_output=True, text=True,
+    )
+
+
+def ran_sphinx(result: subprocess.CompletedProcess) -> bool:
+    return "talkbook.build" in result.stdout
+
+
+def in_zip(project: Path, member: str) -> str:
+    with zipfile.ZipFile(project / "_build" / "dist" / f"{NAME}.zip") as zf:
+        return zf.read(f"{NAME}/{member}").decode("utf-8")
+
+
+def test_nothing_changed_nothing_runs(project):
+    result = make(project)
+    assert result.returncode == 0, result.stderr
+    assert not ran_sphinx(result) and "talkbook.site" not in result.stdout, result.stdout
+
+
+def test_a_changed_fragment_shows_in_both_outputs_and_the_download(project):
+    fragment = project / FRAGMENT
+    fragment.write_text(fragment.read_text(encoding="utf-8") + "\n- Fragment edit 1\n", encoding="utf-8")
+    result = make(project)
+    assert result.returncode == 0, result.stderr
+    site = project / "_build" / "site"
+    assert "Fragment edit 1" in (site / "slides" / "index.html").read_text(encoding="utf-8")
+    assert "Fragment edit 1" in (site / "explanation" / "python.html").read_text(encoding="utf-8")
+    assert "Fragment edit 1" in in_zip(project, "slides/index.html")
+    assert "Fragment edit 1" in in_zip(project, "explanation/python.html")
+
+
+def test_a_file_put_back_with_an_old_mtime_is_a_change(project, tmp_path):
+    fragment = project / FRAGMENT
+    saved = tmp_path / "saved.md"
+    shutil.copy2(fragment, saved)  # keeps its (old) modification time
+    fragment.write_text(fragment.read_text(encoding="utf-8") + "\n- Fragment edit 2\n", encoding="utf-8")
+    assert make(project).returncode == 0
+    shutil.copy2(saved, fragment)  # back, with the old mtime
+    result = make(project)
+    # make sees the change (by ctime) and runs the builds; which pages Sphinx
+    # then reads again is its own decision (by mtime).
+    assert result.returncode == 0 and ran_sphinx(result), result.stdout
+
+
+def test_a_removed_output_is_built_again(project):
+    shutil.rmtree(project / "_build" / "deck")
+    result = make(project)
+    assert result.returncode == 0 and ran_sphinx(result), result.stdout
+    assert (project / "_build" / "deck" / "index.html").is_file()
+
+
+def test_a_removed_site_is_put_together_again(project):
+    shutil.rmtree(project / "_build" / "site")
+    result = make(project)
+    assert result.returncode == 0, result.stderr
+    assert not ran_sphinx(result)
+    assert (project / "_build" / "site" / "slides" / "index.html").is_file()
+
+
+def test_a_new_epoch_makes_a_new_download(project):
+    result = subprocess.run(
+        ["make", "--no-print-directory", "-C", str(project), "all", f"VENVDIR={REPO / '.venv'}",
+         f"BUILDDIR={project / '_build'}", "SOURCE_DATE_EPOCH=1800000000"],
+        capture_output=True, text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    assert not ran_sphinx(result) and "talkbook.site" in result.stdout
+    with zipfile.ZipFile(project / "_build" / "dist" / f"{NAME}.zip") as zf:
+        assert zf.infolist()[0].date_time[0] == time.gmtime(1800000000).tm_year
+    assert make(project).returncode == 0  # and back, for the tests after this one
+
+
+def test_sphinxopts_always_build(project):
+    result = make(project, "SPHINXOPTS=-T")
+    assert result.returncode == 0 and ran_sphinx(result), result.stdout
+
+
+def test_a_new_page_is_a_change(project):
+    page = project / "source" / "how-to" / "_draft.md"  # excluded by conf.py: the build must still pass
+    page.write_text("# Draft\n", encoding="utf-8")
+    try:
+        result = make(project)
+        assert result.returncode == 0 and ran_sphinx(result), result.stdout
+    finally:
+        page.unlink()
