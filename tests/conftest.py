@@ -12,12 +12,22 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
+from linkcheck_support import loopback_only
+
 pytest_plugins = "sphinx.testing.fixtures"
 
 REPO = Path(__file__).resolve().parent.parent
 ROOTS = Path(__file__).resolve().parent / "roots"
 SEED = REPO.parent / "shared" / "seed" / "get-a-python-job.md"
 NAME = "get-a-python-job"
+
+
+@pytest.fixture(autouse=True)
+def no_traffic_beyond_loopback():
+    """Every test: a connection or name lookup beyond loopback fails it."""
+    with loopback_only() as guard:
+        yield guard
+    assert not guard.violations, f"traffic beyond loopback: {guard.violations}"
 
 
 @pytest.fixture(scope="session")
