@@ -62,3 +62,19 @@ def test_unchanged_deck_is_not_read_again(build_root):
     again = build_root("deck-clean", "revealjs")
     assert again.env.config_status == CONFIG_OK, again.env.config_status_extra
     assert "0 added, 0 changed, 0 removed" in again.status.getvalue()
+
+
+def test_a_static_file_pruned_before_comes_back_when_a_page_uses_it(build_root):
+    # The next build does not copy what the last one pruned; a page that starts
+    # using such a file gets it back.
+    first = build_root("deck-clean", "revealjs")
+    zoom = first.outdir / "_static" / "revealjs" / "plugin" / "zoom" / "zoom.js"
+    assert not zoom.exists()
+    plugins = [{"name": "RevealNotes", "src": "revealjs/plugin/notes/notes.js"},
+               {"name": "RevealZoom", "src": "revealjs/plugin/zoom/zoom.js"}]
+    again = build_root("deck-clean", "revealjs", confoverrides={"revealjs_script_plugins": plugins})
+    assert again.outdir == first.outdir
+    page = soup(again.outdir / "index.html")
+    assert any((tag.get("src") or "").startswith("_static/revealjs/plugin/zoom/zoom.js")
+               for tag in page.find_all("script"))
+    assert zoom.is_file()
