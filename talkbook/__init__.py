@@ -28,6 +28,7 @@ def setup(app: Sphinx) -> dict:
     from talkbook.linkcheck import setup_linkcheck
     from talkbook.markers import setup_markers
     from talkbook.navigation import setup_navigation
+    from talkbook.parallel import setup_parallel
     from talkbook.templates import setup_templates
 
     setup_config(app)
@@ -38,6 +39,7 @@ def setup(app: Sphinx) -> dict:
     setup_diagrams(app)
     setup_templates(app)
     setup_navigation(app)
+    setup_parallel(app)
     setup_linkcheck(app)
     return {
         "version": __version__,
