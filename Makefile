@@ -46,6 +46,7 @@ help:
 	@echo "  serve          live preview on http://127.0.0.1:$(PORT)/ (PORT=...), rebuilt on save"
 	@echo "  browser        check for Chromium; as root, install it when missing"
 	@echo "  test           run the whole test suite"
+	@echo "  bench          performance figures against their targets ($(BUILDDIR)/bench/results.json)"
 	@echo "  venv           create $(VENVDIR) from $(REQUIREMENTS)"
 	@echo "  clean          remove $(BUILDDIR)/ (build output only)"
 	@echo "  clean-venv     remove $(VENVDIR)/"
@@ -137,6 +138,12 @@ browser:
 # The browser tests save their screenshots in $(BUILDDIR)/screenshots/.
 test: venv browser
 	TALKBOOK_SCREENSHOTS=$(BUILDDIR)/screenshots $(PYTHON) -m pytest
+
+# Performance figures against their targets (bench/build.py): a table, and
+# $(BUILDDIR)/bench/results.json. A few minutes; it builds in a temporary folder.
+.PHONY: bench
+bench: venv
+	$(PYTHON) bench/build.py --out $(BUILDDIR)/bench
 
 clean:
 	rm -rf -- "$(BUILDDIR)"
