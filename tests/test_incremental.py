@@ -243,3 +243,17 @@ def test_a_new_page_is_a_change(project):
         assert result.returncode == 0 and ran_sphinx(result), result.stdout
     finally:
         page.unlink()
+
+
+def test_a_build_with_much_to_say_does_not_hang_the_others(tmp_path):
+    # Far more warnings than a pipe holds, from the first build: both pipes are read at once.
+    noisy = _tiny_project(tmp_path / "noisy", "# Noisy\n\n" + "".join(f"{{unknown-role-{i}}}`x`\n\n" for i in range(3000)))
+    quiet = _tiny_project(tmp_path / "quiet", "# Quiet\n\nText.\n")
+    result = subprocess.run(
+        [sys.executable, "-m", "talkbook.build", "-b", "html", "-q", str(noisy), str(tmp_path / "out1"),
+         "--and", "-b", "html", "-q", str(quiet), str(tmp_path / "out2")],
+        capture_output=True, text=True, cwd=REPO, timeout=120,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stderr.count("unknown-role-") >= 3000
+    assert (tmp_path / "out2" / "index.html").is_file()
