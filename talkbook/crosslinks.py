@@ -77,24 +77,81 @@ def scan_labels(
     each label belongs to that one page. Otherwise files that match *exclude*
     (the shared fragments) are left out: a label belongs to a page.
     """
-    parser = _md_parser(app)
+    parser = None
     excluded = Matcher(exclude)
     targets: dict[str, Target] = {}
+    cache = _LabelCache(app)
     for path in sorted(folder.rglob("*.md")):
         rel = path.relative_to(folder).as_posix()
         if single_page is None and excluded(rel):
             continue
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            continue  # the build of that project reports it with its own message
+        found = cache.get(path)
+        if found is None:
+            try:
+                text = path.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                continue  # the build of that project reports it with its own message
+            parser = parser or _md_parser(app)
+            found = [(token.content.strip().lower(), (token.map[0] + 1) if token.map else 0)
+                     for token in parser.parse(text) if token.type == "myst_target"]
+            cache.put(path, found)
         docname = single_page or rel[: -len(".md")]
-        for token in parser.parse(text):
-            if token.type == "myst_target":
-                label = token.content.strip().lower()
-                line = (token.map[0] + 1) if token.map else 0
-                targets.setdefault(label, Target(label, docname, rel, line))
+        for label, line in found:
+            targets.setdefault(label, Target(label, docname, rel, line))
+    cache.save()
     return targets
+
+
+class _LabelCache:
+    """The labels of each file, kept in the doctree folder between builds.
+
+    A file is scanned again when its size, mtime or ctime changed (ctime: even a
+    file put back with an old mtime), or when the Markdown settings did.
+    """
+
+    NAME = "talkbook-labels.json"
+
+    def __init__(self, app: Sphinx) -> None:
+        self.path = Path(app.doctreedir) / self.NAME
+        self.settings = sorted(getattr(app.config, "myst_enable_extensions", ()) or ())
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            data = {}
+        self.old = data.get("files", {}) if data.get("settings") == self.settings else {}
+        self.new: dict[str, list] = {}
+
+    @staticmethod
+    def _stamp(path: Path) -> list[int]:
+        st = path.stat()
+        return [st.st_size, st.st_mtime_ns, st.st_ctime_ns]
+
+    def get(self, path: Path) -> list[tuple[str, int]] | None:
+        entry = self.old.get(str(path))
+        try:
+            if entry is not None and entry[0] == self._stamp(path):
+                self.new[str(path)] = entry
+                return [tuple(label) for label in entry[1]]
+        except OSError:
+            pass
+        return None
+
+    def put(self, path: Path, labels: list[tuple[str, int]]) -> None:
+        try:
+            self.new[str(path)] = [self._stamp(path), labels]
+        except OSError:
+            pass
+
+    def save(self) -> None:
+        if self.new == self.old:
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            partial = self.path.with_name(self.path.name + ".partial")
+            partial.write_text(json.dumps({"settings": self.settings, "files": self.new}), encoding="utf-8")
+            partial.replace(self.path)
+        except OSError:
+            pass  # no cache: the next build scans again
 
 
 def _other_side(app: Sphinx) -> tuple[Path, str]:

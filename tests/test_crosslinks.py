@@ -49,3 +49,27 @@ def test_handbook_pages_rewritten_when_deck_labels_change(build_root, tmp_path):
     part.write_text(part.read_text().replace("(shared-topic)=", "(renamed-topic)="))
     again = build_root("crosslinks", "html")
     assert "crosslink to 'shared-topic': the deck has no label (shared-topic)=" in again.warning.getvalue()
+
+
+def test_label_scan_is_kept_between_builds_and_sees_every_change(tmp_path):
+    import shutil
+    from types import SimpleNamespace
+
+    from talkbook.crosslinks import _LabelCache, scan_labels
+
+    folder = tmp_path / "handbook"
+    folder.mkdir()
+    page = folder / "page.md"
+    page.write_text("(first)=\n# First\n", encoding="utf-8")
+    app = SimpleNamespace(config=SimpleNamespace(myst_enable_extensions=["colon_fence"]),
+                          doctreedir=str(tmp_path / "doctrees"))
+    assert set(scan_labels(app, folder, [])) == {"first"}
+    assert (tmp_path / "doctrees" / _LabelCache.NAME).is_file()
+    saved = tmp_path / "saved.md"
+    shutil.copy2(page, saved)
+    page.write_text("(second)=\n# First\n", encoding="utf-8")  # same size
+    assert set(scan_labels(app, folder, [])) == {"second"}
+    shutil.copy2(saved, page)  # back, with its old size and mtime: its ctime is new
+    assert set(scan_labels(app, folder, [])) == {"first"}
+    (folder / "new.md").write_text("(third)=\n# Third\n", encoding="utf-8")
+    assert set(scan_labels(app, folder, [])) == {"first", "third"}
