@@ -25,6 +25,7 @@ def setup(app: Sphinx) -> dict:
     from talkbook.crosslinks import setup_crosslinks
     from talkbook.deck import setup_deck
     from talkbook.diagrams import setup_diagrams
+    from talkbook.jinjacache import setup_jinjacache
     from talkbook.linkcheck import setup_linkcheck
     from talkbook.markers import setup_markers
     from talkbook.navigation import setup_navigation
@@ -40,6 +41,7 @@ def setup(app: Sphinx) -> dict:
     setup_templates(app)
     setup_navigation(app)
     setup_parallel(app)
+    setup_jinjacache(app)
     setup_linkcheck(app)
     return {
         "version": __version__,

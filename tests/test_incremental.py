@@ -257,3 +257,22 @@ def test_a_build_with_much_to_say_does_not_hang_the_others(tmp_path):
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stderr.count("unknown-role-") >= 3000
     assert (tmp_path / "out2" / "index.html").is_file()
+
+
+def test_theme_templates_compiled_once_give_the_same_pages(make_app, rootdir, tmp_path):
+    from talkbook.jinjacache import FOLDER
+
+    src = tmp_path / "src"
+    shutil.copytree(rootdir / "test-navigation", src)
+    first = make_app("html", srcdir=src, builddir=tmp_path / "one")
+    first.build()
+    cached = sorted((first.doctreedir / FOLDER).iterdir())
+    assert cached  # furo's templates, compiled
+    again = make_app("html", srcdir=src, builddir=tmp_path / "one", freshenv=True)
+    again.build(force_all=True)  # every page written again, from the compiled templates
+    fresh = make_app("html", srcdir=src, builddir=tmp_path / "two")
+    fresh.build()
+    pages = sorted(p.relative_to(fresh.outdir) for p in fresh.outdir.rglob("*.html"))
+    assert pages
+    for page in pages:
+        assert (again.outdir / page).read_bytes() == (fresh.outdir / page).read_bytes(), page
