@@ -57,6 +57,13 @@ class _AssetParser(HTMLParser):
     def state(self) -> dict:
         return {k: v for k, v in vars(self).items() if k not in self._NOT_STATE}
 
+    def at_rest(self) -> bool:
+        """Nothing pending: what comes next is read as if it began a page."""
+        if _KNOWN_STATE:  # the attributes Python 3.11's HTMLParser has: checked one by one
+            return (not self.rawdata and self.cdata_elem is None and not self._in_style
+                    and self.interesting is _AT_REST["interesting"])
+        return self.state() == _AT_REST
+
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = {k.lower(): (v or "") for k, v in attrs}
         names = list(LOADING_ATTRS.get(tag.lower(), ()))
@@ -94,6 +101,25 @@ class _AssetParser(HTMLParser):
 
 #: The state of a parser that has read nothing.
 _AT_REST = _AssetParser().state()
+#: Whether that state is all in attributes that at_rest checks one by one.
+_KNOWN_STATE = set(_AT_REST) == {"convert_charrefs", "rawdata", "interesting", "cdata_elem", "_in_style", "_style"}
+
+#: A line of complete tags and text only: no comment, declaration or open tag.
+_PLAIN_LINE = re.compile(r"""(?:[^<&]|<[A-Za-z][^<>"']*(?:(?:"[^"]*"|'[^']*')[^<>"']*)*>|</[A-Za-z][^<>]*>)*""")
+#: Elements whose text HTMLParser reads raw (script, style; more in later Pythons).
+_RAW_TEXT = re.compile(r"<\s*/?\s*(?:script|style|textarea|title|xmp|iframe|noembed|noframes|noscript|plaintext)\b",
+                       re.I)
+
+
+def _inert(line: str) -> bool:
+    """Read from rest, *line* loads nothing and leaves the parser at rest.
+
+    Without "//" (and without "&", which could spell it) no value in it can
+    name another host, and complete tags that open no raw text leave nothing
+    pending. Most of furo's sidebar is such lines, different in each folder.
+    """
+    return ("//" not in line and "&" not in line and _PLAIN_LINE.fullmatch(line) is not None
+            and _RAW_TEXT.search(line) is None)
 
 
 def _remote_in_page(text: str, clean: set[str]) -> list[str]:
@@ -103,16 +129,20 @@ def _remote_in_page(text: str, clean: set[str]) -> list[str]:
     ending with the parser at rest (nothing pending: not inside a tag, a
     comment or a style) and finding nothing, finds nothing again and leaves
     the parser at rest: it is in *clean* and skipped. furo's sidebar, the same
-    lines on every page of the handbook, is read once instead of once a page.
+    lines on every page of the handbook, is read once instead of once a page;
+    and a line that cannot load anything (see _inert) is not read at all.
     """
     parser = _AssetParser()
     for line in text.splitlines(keepends=True):
-        at_rest = parser.state() == _AT_REST
+        at_rest = parser.at_rest()
         if at_rest and line in clean:
+            continue
+        if at_rest and _inert(line):
+            clean.add(line)
             continue
         found = len(parser.remote)
         parser.feed(line)
-        if at_rest and len(parser.remote) == found and parser.state() == _AT_REST:
+        if at_rest and len(parser.remote) == found and parser.at_rest():
             clean.add(line)
     parser.close()
     return parser.remote

@@ -100,12 +100,14 @@ def test_the_audit_reads_repeated_lines_once_and_still_finds_everything(tmp_path
     _write(site / "d.html", f'<!--\n<img src="{evil}/d.png">\n-->\n')  # a comment loads nothing
     _write(site / "e.html", f'<img src="{evil}/d.png">\n')  # the same line, outside the comment
     _write(site / "f.html", f'<p>x</p>\n<style>.y {{ background: url("{evil}/f.png") }}')  # never closed
+    _write(site / "g.html", '<img src="https:&#47;&#47;tracker.example.org/g.png">\n')  # "//" spelt otherwise
     found = sorted((f.path, f.what) for f in audit(site, []))
     assert found == [
         ("b.html", f'loads <img src="{evil}/a.png"> from another host'),
         ("c.html", f"loads <style> {evil}/c.png from another host"),
         ("e.html", f'loads <img src="{evil}/d.png"> from another host'),
         ("f.html", f"loads <style> {evil}/f.png from another host"),
+        ("g.html", f'loads <img src="{evil}/g.png"> from another host'),
     ]
 
 
@@ -276,3 +278,31 @@ def test_theme_templates_compiled_once_give_the_same_pages(make_app, rootdir, tm
     assert pages
     for page in pages:
         assert (again.outdir / page).read_bytes() == (fresh.outdir / page).read_bytes(), page
+
+
+def test_the_audit_line_by_line_finds_what_a_whole_page_read_finds():
+    # The same parser fed each page whole is the reference; pages are made of
+    # pieces that open and close tags, comments, styles and scripts across lines.
+    import random
+
+    from talkbook.audit import _AssetParser, _remote_in_page
+
+    evil, local = "https://tracker.example.org/x.png", "_static/x.png"
+    pieces = [
+        '<li class="toctree-l2"><a class="reference internal" href="page.html">Page</a></li>\n',
+        f'<img src="{local}">\n', f'<img src="{evil}">\n', f'<img alt="a>b" src="{evil}">\n',
+        "<img\n", f'  src="{evil}">\n', f'  src="{local}">\n', "<!--\n", "-->\n",
+        "<style>\n", f".a {{ background: url({evil}) }}\n", f".b {{ background: url({local}) }}\n", "</style>\n",
+        "<script>\n", "// a comment in a script\n", f'var s = "<img src=\\"{evil}\\">";\n', "</script>\n",
+        '<img src="https:&#47;&#47;tracker.example.org/y.png">\n', "<p>Q&A, 1 < 2 > 0</p>\n",
+        f'<div style="background: url({evil})">\n', "</div>\n", f'<a href="{evil}">a link, not a load</a>\n',
+        f'<link rel="stylesheet" href="{evil}">\n', "text with // in it\n", "<p>plain</p>\n",
+    ]
+    rng = random.Random(20131105)
+    clean: set[str] = set()
+    for _ in range(400):
+        page = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 25)))
+        whole = _AssetParser()
+        whole.feed(page)
+        whole.close()
+        assert _remote_in_page(page, clean) == whole.remote, page
