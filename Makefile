@@ -47,6 +47,7 @@ help:
 	@echo "  browser        check for Chromium; as root, install it when missing"
 	@echo "  test           run the whole test suite"
 	@echo "  bench          performance figures against their targets ($(BUILDDIR)/bench/results.json)"
+	@echo "  linkcheck      check every external URL of deck and handbook ($(BUILDDIR)/linkcheck/output.json)"
 	@echo "  venv           create $(VENVDIR) from $(REQUIREMENTS)"
 	@echo "  clean          remove $(BUILDDIR)/ (build output only)"
 	@echo "  clean-venv     remove $(VENVDIR)/"
@@ -150,6 +151,12 @@ clean:
 
 clean-venv:
 	rm -rf -- "$(VENVDIR)"
+
+# Every external URL of both outputs, checked once each (talkbook.linkcheck);
+# the report is $(BUILDDIR)/linkcheck/output.json. Needs the network.
+.PHONY: linkcheck
+linkcheck: site
+	$(PYTHON) -m talkbook.linkcheck --site $(BUILDDIR)/site --out $(BUILDDIR)/linkcheck
 
 # Files make must never try to build with the catch-all rule below.
 Makefile $(REQUIREMENTS) conf.py: ;
