@@ -18,7 +18,8 @@ pytest_plugins = "sphinx.testing.fixtures"
 
 REPO = Path(__file__).resolve().parent.parent
 ROOTS = Path(__file__).resolve().parent / "roots"
-SEED = REPO.parent / "shared" / "seed" / "get-a-python-job.md"
+# The talk as exported, kept in the repository so that a clone is self-contained.
+SEED = REPO / "tests" / "data" / "get-a-python-job.md"
 NAME = "get-a-python-job"
 
 

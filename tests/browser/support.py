@@ -10,7 +10,8 @@ from bs4 import BeautifulSoup
 from seed import pages, slides
 
 REPO = Path(__file__).resolve().parents[2]
-SEED = REPO.parent / "shared" / "seed" / "get-a-python-job.md"
+# The talk as exported, kept in the repository so that a clone is self-contained.
+SEED = REPO / "tests" / "data" / "get-a-python-job.md"
 
 #: reveal.js has started and laid out the deck.
 READY = "() => window.Reveal && Reveal.isReady()"
