@@ -75,7 +75,7 @@ class _AssetParser(HTMLParser):
                 candidate = candidate.strip().split(" ")[0]
                 if candidate and is_remote(candidate):
                     self.remote.append(f"<{tag} {name}=\"{candidate}\">")
-        for url in _css_urls(values.get("style", "")):
+        for url in css_urls(values.get("style", "")):
             if is_remote(url):
                 self.remote.append(f"<{tag} style> url({url})")
         self._in_style = tag.lower() == "style"
@@ -90,7 +90,7 @@ class _AssetParser(HTMLParser):
 
     def _end_style(self) -> None:
         text, self._style, self._in_style = "".join(self._style), [], False
-        self.remote += [f"<style> {u}" for u in _css_urls(text) if is_remote(u)]
+        self.remote += [f"<style> {u}" for u in css_urls(text) if is_remote(u)]
 
     def close(self) -> None:
         super().close()
@@ -148,7 +148,8 @@ def _remote_in_page(text: str, clean: set[str]) -> list[str]:
     return parser.remote
 
 
-def _css_urls(text: str) -> list[str]:
+def css_urls(text: str) -> list[str]:
+    """The url() and @import references of a stylesheet, comments left out."""
     text = _CSS_COMMENT.sub("", text)
     return [(m.group("url") or m.group("imp") or "").strip() for m in _CSS_REF.finditer(text)]
 
@@ -170,7 +171,7 @@ def remote_assets(site: Path, only: set[Path] | None = None) -> list[Finding]:
             findings += [Finding(rel, f"loads {item} from another host") for item in remote]
         elif path.suffix == ".css":
             findings += [Finding(rel, f"loads url({u}) from another host")
-                         for u in _css_urls(path.read_text(encoding="utf-8", errors="replace")) if is_remote(u)]
+                         for u in css_urls(path.read_text(encoding="utf-8", errors="replace")) if is_remote(u)]
     return findings
 
 

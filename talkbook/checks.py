@@ -23,6 +23,8 @@ from docutils import nodes
 from sphinx import addnodes
 from sphinx.util import logging
 
+from talkbook.markers import is_deck
+
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.environment import BuildEnvironment
@@ -189,7 +191,7 @@ def _empty_titles(app: Sphinx, doctree: nodes.document) -> None:
     for section in doctree.findall(nodes.section):
         title = section.next_node(nodes.title)
         if title is None or not title.astext().strip():
-            what = "slide" if app.builder.name in ("revealjs", "dirrevealjs") else "section"
+            what = "slide" if is_deck(app.builder.name) else "section"
             logger.warning("a %s with no title: write the title after the #s of its heading.",
                            what, location=section, type="talkbook", subtype="title")
 

@@ -24,6 +24,7 @@ from sphinx.writers.html5 import HTML5Translator
 from sphinx_revealjs.builders import RevealjsHTMLBuilder
 from sphinx_revealjs.writers import RevealjsSlideTranslator
 
+from talkbook.audit import css_urls
 from talkbook.markers import is_deck
 
 if TYPE_CHECKING:
@@ -33,7 +34,6 @@ logger = logging.getLogger(__name__)
 
 THEME_DIR = Path(__file__).parent / "theme"
 
-_CSS_URL = re.compile(r"""url\(\s*(['"]?)([^'")]+)\1\s*\)|@import\s+(['"])([^'"]+)\3""")
 _HTML_REF = re.compile(r"""\b(?:href|src)\s*=\s*(["'])([^"']+)\1""")
 
 
@@ -138,10 +138,12 @@ def _prune_after_build(app: Sphinx, exception: Exception | None) -> None:
 
 def local_refs(path: Path, text: str) -> set[Path]:
     """The local files that an HTML page or a stylesheet refers to."""
-    pattern = _CSS_URL if path.suffix == ".css" else _HTML_REF
+    if path.suffix == ".css":
+        refs = css_urls(text)
+    else:
+        refs = [match.group(2) for match in _HTML_REF.finditer(text)]
     found = set()
-    for match in pattern.finditer(text):
-        ref = next(g for g in match.groups()[1::2] if g) if path.suffix == ".css" else match.group(2)
+    for ref in refs:
         parts = urlsplit(ref)
         if parts.scheme or parts.netloc or not parts.path or ref.startswith("#"):
             continue
