@@ -65,6 +65,8 @@ $(VENV_STAMP): $(REQUIREMENTS)
 	$(PYTHON) -m pip install --quiet --disable-pip-version-check -r $(REQUIREMENTS)
 	@touch $@
 
+# Put the site together from both builds (and, with --dist, the download).
+ASSEMBLE    = $(PYTHON) -m talkbook.site --html $(BUILDDIR)/html --deck $(BUILDDIR)/deck --site $(BUILDDIR)/site
 HTML_BUILD  = -b html -j $(JOBS) -d $(BUILDDIR)/doctrees/html $(SPHINXFLAGS) source $(BUILDDIR)/html
 DECK_BUILD  = -b revealjs -d $(BUILDDIR)/doctrees/deck $(SPHINXFLAGS) slides $(BUILDDIR)/deck
 
@@ -99,13 +101,13 @@ $(BUILDS_STAMP): $(VENV_STAMP) $(if $(strip $(BUILDS_DUE)),FORCE)
 	@mv -f $@.new $@
 
 site: $(BUILDS_STAMP)
-	$(PYTHON) -m talkbook.site --html $(BUILDDIR)/html --deck $(BUILDDIR)/deck --site $(BUILDDIR)/site
+	$(ASSEMBLE)
 
 zip: $(ZIP)
 
 $(ZIP): $(BUILDS_STAMP) $(if $(wildcard $(BUILDDIR)/site/index.html),,FORCE) \
 		$(if $(filter $(SOURCE_DATE_EPOCH),$(file <$(STAMPS)/epoch)),,FORCE)
-	$(PYTHON) -m talkbook.site --html $(BUILDDIR)/html --deck $(BUILDDIR)/deck --site $(BUILDDIR)/site \
+	$(ASSEMBLE) \
 		--dist $(BUILDDIR)/dist --name $(NAME)
 	@echo $(SOURCE_DATE_EPOCH) > $(STAMPS)/epoch
 
@@ -116,7 +118,7 @@ pdf: browser site
 	$(PYTHON) -m talkbook.pdf --deck $(BUILDDIR)/site/slides/index.html --out $(PDF)
 
 dist: pdf
-	$(PYTHON) -m talkbook.site --html $(BUILDDIR)/html --deck $(BUILDDIR)/deck --site $(BUILDDIR)/site \
+	$(ASSEMBLE) \
 		--dist $(BUILDDIR)/dist --name $(NAME) --extra $(PDF)
 
 serve: venv
