@@ -30,6 +30,7 @@ def setup(app: Sphinx) -> dict:
     from talkbook.markers import setup_markers
     from talkbook.navigation import setup_navigation
     from talkbook.parallel import setup_parallel
+    from talkbook.searchindex import setup_searchindex
     from talkbook.templates import setup_templates
 
     setup_config(app)
@@ -41,6 +42,7 @@ def setup(app: Sphinx) -> dict:
     setup_templates(app)
     setup_navigation(app)
     setup_parallel(app)
+    setup_searchindex(app)
     setup_jinjacache(app)
     setup_linkcheck(app)
     return {
