@@ -7,9 +7,11 @@ VENVDIR     ?= .venv
 PYTHON3     ?= python3
 PYTHON      := $(VENVDIR)/bin/python
 SPHINXBUILD := $(VENVDIR)/bin/sphinx-build
-# sphinx-build, with a "what to do" line under each warning and no tracebacks.
-BUILD       := $(PYTHON) -m talkbook.build
 BUILDDIR    ?= _build
+# sphinx-build, with a "what to do" line under each warning and no tracebacks,
+# run by the warm build helper of $(BUILDDIR)/.warm when one is ready (Sphinx
+# imported already; TALKBOOK_WARM=0 turns it off; see talkbook/warm.py).
+BUILD       := $(PYTHON) -m talkbook.build --warm $(BUILDDIR)/.warm
 JOBS        ?= auto
 NAME        ?= get-a-python-job
 SPHINXOPTS  ?=
@@ -49,9 +51,10 @@ help:
 	@echo "  bench          performance figures against their targets ($(BUILDDIR)/bench/results.json)"
 	@echo "  linkcheck      check every external URL of deck and handbook ($(BUILDDIR)/linkcheck/output.json)"
 	@echo "  venv           create $(VENVDIR) from $(REQUIREMENTS)"
-	@echo "  clean          remove $(BUILDDIR)/ (build output only)"
+	@echo "  clean          remove $(BUILDDIR)/ (build output only; the warm build helper leaves with it)"
 	@echo "  clean-venv     remove $(VENVDIR)/"
 	@echo "  <builder>      any other Sphinx builder on the handbook, e.g. 'make text'"
+	@echo "TALKBOOK_WARM=0 turns off the warm build helper that makes rebuilds faster (README.md)."
 
 all: zip
 

@@ -16,6 +16,11 @@ deck read the same sources but write apart)::
 Their messages are shown in the order given, as if they had run one after the
 other: when a build fails, the ones after it are stopped and say nothing, so a
 mistake in a shared file is reported once.
+
+With ``--warm DIR`` first (as ``make`` runs it), the builds run in the warm
+build helper of that folder when one is ready (talkbook/warm.py): the same
+builds, messages and exit code, without importing Sphinx again. When none is
+ready, they run here and a helper is started for the next time.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ import re
 import subprocess
 import sys
 import threading
+from typing import Callable, NoReturn
 
 # (pattern on the warning line, what to do)
 HINTS: list[tuple[re.Pattern[str], str]] = [
@@ -135,19 +141,38 @@ class _Build:
         self.proc.wait()
 
 
+def exit_child(body: Callable[[], int]) -> NoReturn:
+    """In a forked child: run *body* and leave with its exit code, never returning to the parent's code."""
+    code = 2
+    try:
+        code = body()
+    except SystemExit as exit_:
+        code = exit_.code if isinstance(exit_.code, int) else 1
+    except BaseException:  # noqa: BLE001 - shown, as Sphinx would show it
+        import traceback
+
+        traceback.print_exc()
+    finally:
+        try:
+            sys.stdout.flush()
+            sys.stderr.flush()
+        finally:
+            os._exit(code)
+
+
 class _ForkedBuild(_Build):
     """One sphinx-build in a child of this process, which has imported Sphinx already:
     the builds share that work (a fifth of a small build) instead of each doing it."""
 
-    def __init__(self, args: list[str]) -> None:
+    def __init__(self, args: list[str], record: str | None = None) -> None:
         out_r, out_w = os.pipe()
         err_r, err_w = os.pipe()
         sys.stdout.flush()
         sys.stderr.flush()
         pid = os.fork()
         if pid == 0:  # the child: run the build, its output into the pipes
-            code = 2
-            try:
+
+            def build() -> int:
                 os.close(out_r)
                 os.close(err_r)
                 os.dup2(out_w, 1)
@@ -155,18 +180,15 @@ class _ForkedBuild(_Build):
                 from sphinx.cmd.build import main as sphinx_main
 
                 code = sphinx_main(["-N", *args])
-            except SystemExit as exit_:
-                code = exit_.code if isinstance(exit_.code, int) else 1
-            except BaseException:  # noqa: BLE001 - shown, as Sphinx would show it
-                import traceback
+                if record:
+                    from pathlib import Path
 
-                traceback.print_exc()
-            finally:
-                try:
-                    sys.stdout.flush()
-                    sys.stderr.flush()
-                finally:
-                    os._exit(code)
+                    from talkbook.warm import record_modules
+
+                    record_modules(Path(record))
+                return code
+
+            exit_child(build)
         os.close(out_w)
         os.close(err_w)
         self.pid, self.fds, self.status = pid, (out_r, err_r), None
@@ -207,7 +229,7 @@ class _ForkedBuild(_Build):
             self.status = os.waitstatus_to_exitcode(os.waitpid(self.pid, 0)[1])
 
 
-def _preload() -> None:
+def preload_sphinx() -> None:
     """Import Sphinx and its built-in extensions once, for all the forked builds."""
     import importlib
 
@@ -223,17 +245,21 @@ def _preload() -> None:
             pass
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = list(sys.argv[1:] if argv is None else argv)
+def run_builds(args: list[str], record: str | None = None) -> int:
+    """Run the builds of *args* (separated by --and) and show what they say; the exit code.
+
+    With *record*, a folder, each build writes there the modules it imported
+    (for a warm build helper started afterwards).
+    """
     groups = _split(args) or [[]]
-    if len(groups) == 1:
+    forking = hasattr(os, "fork")
+    if not forking and len(groups) == 1:
         proc = subprocess.run([sys.executable, "-m", "sphinx", "-N", *groups[0]], capture_output=True, text=True)
         return _report(proc.returncode, proc.stdout, proc.stderr)
-    forking = hasattr(os, "fork")
     if forking:
-        _preload()
+        preload_sphinx()
     # Every build is started before any reading thread: no fork while threads run.
-    builds = [(_ForkedBuild if forking else _Build)(group) for group in groups]
+    builds = [_ForkedBuild(group, record) if forking else _Build(group) for group in groups]
     threads = [build.start_reading() for build in builds]
     try:
         for build, thread in zip(builds, threads):
@@ -245,6 +271,27 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         for build in builds:  # the builds after a failed one: stopped, and silent
             build.stop()
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    warm_dir = None
+    if args[:1] == ["--warm"] and len(args) > 1:
+        warm_dir, args = args[1], args[2:]
+    if warm_dir is None:
+        return run_builds(args)
+    from pathlib import Path
+
+    from talkbook import warm
+
+    if not warm.enabled():
+        return run_builds(args)
+    code = warm.build_through_helper(Path(warm_dir), args)
+    if code is not None:
+        return code
+    code = run_builds(args, record=warm_dir)
+    warm.start_helper(Path(warm_dir))
+    return code
 
 
 if __name__ == "__main__":

@@ -21,6 +21,9 @@ ROOTS = Path(__file__).resolve().parent / "roots"
 # The talk as exported, kept in the repository so that a clone is self-contained.
 SEED = REPO / "tests" / "data" / "get-a-python-job.md"
 NAME = "get-a-python-job"
+# No warm build helper (talkbook/warm.py) is left behind by the builds the tests
+# run; tests/test_warm.py turns it on where it is the subject.
+os.environ["TALKBOOK_WARM"] = "0"
 
 
 @pytest.fixture(autouse=True)
