@@ -28,7 +28,12 @@ noop_rebuild_ratio (target <= 0.15)
 fragment_rebuild_ratio (target <= 0.35)
     ``make all`` after a line is added to source/_shared/why-python.md (in the
     copy), over cold_build_s. Each run checks that the line is in the deck,
-    in a handbook page and in both in the zip.
+    in a handbook page and in both in the zip. These runs, like the cold and
+    no-op ones, are ``make all`` as a speaker runs it: with the warm build
+    helper (talkbook/warm.py) on, which the cold build starts (the bench waits
+    until it is ready before the next timing). The same edit built with the
+    helper off is measured too, side by side: details.fragment_rebuild_no_helper_s
+    and details.fragment_rebuild_no_helper_ratio.
 zip_bytes (target <= 3,000,000)
     The download of ``make dist`` (the deck's PDF in it) when the Makefile has
     a dist target and it succeeds; otherwise the zip of ``make all``, and the
@@ -39,6 +44,8 @@ scale_ratio (target <= 2.2)
     A synthetic project (bench/synthetic.py) built cold with ``make all`` at
     scale 1 (300 slides, 200 handbook pages, 2,000 links, shared fragments,
     crosslinks, notes on every slide) and at scale 2: time(2N) / time(N).
+    The helper is off for these (and for our builds against the baseline):
+    a helper starting after one timed build would slow the next.
 handbook_parallel (target: read and write)
     Whether Sphinx may read and write the handbook with parallel workers,
     with the extensions conf.py loads (Sphinx's own verdict).
@@ -81,6 +88,7 @@ import json
 import os
 import platform
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -126,12 +134,16 @@ def make_env() -> dict[str, str]:
 
 
 ENV = make_env()
+#: make as a speaker runs it, the warm build helper on (even under CI=true) ...
+WARM = {**ENV, "TALKBOOK_WARM": "1"}
+#: ... and off, for the builds that compare with the baseline or with each other.
+COLD = {**ENV, "TALKBOOK_WARM": "0"}
 
 
-def run(cmd: list[str] | str, cwd: Path, what: str) -> float:
+def run(cmd: list[str] | str, cwd: Path, what: str, env: dict[str, str] = COLD) -> float:
     """Run *cmd*; return its wall time. A failure stops the bench."""
     started = time.perf_counter()
-    result = subprocess.run(cmd, cwd=cwd, env=ENV, capture_output=True, text=True, shell=isinstance(cmd, str))
+    result = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, shell=isinstance(cmd, str))
     seconds = time.perf_counter() - started
     if result.returncode != 0:
         raise BenchError(f"{what} failed ({result.returncode}):\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
@@ -174,6 +186,20 @@ def in_zip(archive: Path, member: str) -> str:
         return zf.read(f"{NAME}/{member}").decode("utf-8")
 
 
+def wait_for_helper(builddir: Path, seconds: float = 20.0) -> bool:
+    """Wait until the warm build helper the last build started is ready: True if it is."""
+    pointer = builddir / ".warm" / "server.json"
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if json.loads(pointer.read_text(encoding="utf-8")).get("state") == "ready":
+                return True
+        except (OSError, ValueError):
+            pass
+        time.sleep(0.05)
+    return False
+
+
 def check_fragment(builddir: Path, marker: str) -> None:
     site = builddir / "site"
     if marker not in (site / "slides" / "index.html").read_text(encoding="utf-8"):
@@ -201,27 +227,32 @@ def measure_builds(project: Path, work: Path, runs: int, figures: dict) -> None:
     run(make(project, cold_dir, "all"), project, "make all (warm-up)")
     run(base_cmd, base, "baseline build (warm-up)")
     cold, ours, plain = [], [], []
+    helper_ready = True
     for n in range(runs):
         for folder in (cold_dir, ours_dir, base_dir):
-            shutil.rmtree(folder, ignore_errors=True)
-        cold.append(run(make(project, cold_dir, "all"), project, "make all (cold)"))
+            shutil.rmtree(folder, ignore_errors=True)  # a helper leaves with its folder
+        cold.append(run(make(project, cold_dir, "all"), project, "make all (cold)", WARM))
+        helper_ready = wait_for_helper(cold_dir) and helper_ready
         ours.append(run(ours_cmd, project, "our builds"))
         plain.append(run(base_cmd, base, "baseline builds"))
         log(f"  run {n + 1}: cold make all {cold[-1]:.2f} s, our builds {ours[-1]:.2f} s, "
             f"baseline {plain[-1]:.2f} s")
     noop = []
     for n in range(runs):
-        noop.append(run(make(project, cold_dir, "all"), project, "make all (nothing changed)"))
+        noop.append(run(make(project, cold_dir, "all"), project, "make all (nothing changed)", WARM))
     log(f"  nothing changed: {' '.join(f'{s:.3f}' for s in noop)} s")
-    fragment = []
+    fragment, no_helper = [], []
     path = project / FRAGMENT
     for n in range(runs):
-        marker = f"Bench edit {n + 1} {time.time_ns()}"
-        with open(path, "a", encoding="utf-8") as handle:
-            handle.write(f"\n- {marker}\n")
-        fragment.append(run(make(project, cold_dir, "all"), project, "make all (fragment changed)"))
-        check_fragment(cold_dir, marker)
-    log(f"  fragment changed: {' '.join(f'{s:.3f}' for s in fragment)} s (the change in both outputs and the zip)")
+        for env, times, how in ((WARM, fragment, "helper on"), (COLD, no_helper, "helper off")):
+            marker = f"Bench edit {n + 1} {how} {time.time_ns()}"
+            with open(path, "a", encoding="utf-8") as handle:
+                handle.write(f"\n- {marker}\n")
+            times.append(run(make(project, cold_dir, "all"), project, f"make all (fragment changed, {how})", env))
+            check_fragment(cold_dir, marker)
+    log(f"  fragment changed: {' '.join(f'{s:.3f}' for s in fragment)} s; with the helper off: "
+        f"{' '.join(f'{s:.3f}' for s in no_helper)} s (the change in both outputs and the zip)")
+    served = helper_log_count(cold_dir)
     cold_s = median(cold)
     figures.update(
         cold_build_s=round(cold_s, 3),
@@ -230,10 +261,35 @@ def measure_builds(project: Path, work: Path, runs: int, figures: dict) -> None:
         fragment_rebuild_ratio=round(median(fragment) / cold_s, 3),
     )
     figures["runs"].update(cold_build_s=cold, our_builds_s=ours, baseline_builds_s=plain,
-                           noop_rebuild_s=noop, fragment_rebuild_s=fragment)
+                           noop_rebuild_s=noop, fragment_rebuild_s=fragment, fragment_rebuild_no_helper_s=no_helper)
     figures["details"].update(our_builds_command=commands, baseline_side_by_side=side_by_side,
                               our_builds_s=round(median(ours), 3), baseline_builds_s=round(median(plain), 3),
-                              noop_rebuild_s=round(median(noop), 4), fragment_rebuild_s=round(median(fragment), 3))
+                              noop_rebuild_s=round(median(noop), 4), fragment_rebuild_s=round(median(fragment), 3),
+                              fragment_rebuild_no_helper_s=round(median(no_helper), 3),
+                              fragment_rebuild_no_helper_ratio=round(median(no_helper) / cold_s, 3),
+                              warm_helper={"ready_after_each_cold_build": helper_ready,
+                                           "fragment_builds_it_served": served, "fragment_runs": runs})
+    if served < runs:
+        log(f"  note: the warm build helper served {served} of {runs} fragment rebuilds (see {cold_dir}/.warm/)")
+    stop_helper(cold_dir)
+
+
+def stop_helper(builddir: Path) -> None:
+    """Stop the warm build helper of *builddir*: the figures after these need no helper."""
+    try:
+        pid = json.loads((builddir / ".warm" / "server.json").read_text(encoding="utf-8"))["pid"]
+        os.kill(int(pid), signal.SIGTERM)
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+
+
+def helper_log_count(builddir: Path) -> int:
+    """How many builds the warm build helper of *builddir* ran, from its log."""
+    try:
+        lines = (builddir / ".warm" / "server.log").read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return 0
+    return sum("] built in " in line and " exit 0:" in line for line in lines)
 
 
 def measure_sizes(project: Path, work: Path, figures: dict) -> None:
