@@ -110,10 +110,22 @@ def project(tmp_path):
     first = make(root)
     assert first.returncode == 0, first.stderr
     yield root
-    for folder in (tmp_path.rglob(".warm")):
-        found = warm.read_pointer(folder)
-        if found and isinstance(found.get("pid"), int) and alive(found["pid"]):
-            os.kill(found["pid"], signal.SIGTERM)
+    # Every helper of this test's folders, ready or still starting: none outlives the test.
+    for pid in helpers_under(tmp_path):
+        os.kill(pid, signal.SIGTERM)
+        wait_for(lambda: not alive(pid), f"helper {pid} ignored SIGTERM", seconds=10)
+
+
+def helpers_under(folder: Path) -> list[int]:
+    found = []
+    for proc in Path("/proc").iterdir():
+        try:
+            args = (proc / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if b"talkbook.warm" in args and any(a.startswith(str(folder).encode()) for a in args):
+            found.append(int(proc.name))
+    return found
 
 
 def test_the_switch():
