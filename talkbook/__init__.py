@@ -28,12 +28,14 @@ def setup(app: Sphinx) -> dict:
     from talkbook.jinjacache import setup_jinjacache
     from talkbook.linkcheck import setup_linkcheck
     from talkbook.markers import setup_markers
+    from talkbook.memory import setup_memory
     from talkbook.navigation import setup_navigation
     from talkbook.parallel import setup_parallel
     from talkbook.searchindex import setup_searchindex
     from talkbook.templates import setup_templates
 
     setup_config(app)
+    setup_memory(app)
     setup_checks(app)
     setup_markers(app)
     setup_crosslinks(app)
