@@ -100,9 +100,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
+sys.path.insert(1, str(ROOT))
 
 from baseline import make_baseline  # noqa: E402
 from synthetic import MACHINERY, copy_from_repository, generate  # noqa: E402
+
+from talkbook import warm  # noqa: E402 - what the helper's files say
 
 NAME = "get-a-python-job"
 FRAGMENT = "source/_shared/why-python.md"
@@ -188,14 +191,10 @@ def in_zip(archive: Path, member: str) -> str:
 
 def wait_for_helper(builddir: Path, seconds: float = 20.0) -> bool:
     """Wait until the warm build helper the last build started is ready: True if it is."""
-    pointer = builddir / ".warm" / "server.json"
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        try:
-            if json.loads(pointer.read_text(encoding="utf-8")).get("state") == "ready":
-                return True
-        except (OSError, ValueError):
-            pass
+        if (warm.read_pointer(builddir / ".warm") or {}).get("state") == "ready":
+            return True
         time.sleep(0.05)
     return False
 
@@ -252,7 +251,7 @@ def measure_builds(project: Path, work: Path, runs: int, figures: dict) -> None:
             check_fragment(cold_dir, marker)
     log(f"  fragment changed: {' '.join(f'{s:.3f}' for s in fragment)} s; with the helper off: "
         f"{' '.join(f'{s:.3f}' for s in no_helper)} s (the change in both outputs and the zip)")
-    served = helper_log_count(cold_dir)
+    served = sum(" exit 0:" in line for line in warm.served_builds(cold_dir / ".warm"))
     cold_s = median(cold)
     figures.update(
         cold_build_s=round(cold_s, 3),
@@ -276,20 +275,12 @@ def measure_builds(project: Path, work: Path, runs: int, figures: dict) -> None:
 
 def stop_helper(builddir: Path) -> None:
     """Stop the warm build helper of *builddir*: the figures after these need no helper."""
-    try:
-        pid = json.loads((builddir / ".warm" / "server.json").read_text(encoding="utf-8"))["pid"]
-        os.kill(int(pid), signal.SIGTERM)
-    except (OSError, ValueError, KeyError, TypeError):
-        pass
-
-
-def helper_log_count(builddir: Path) -> int:
-    """How many builds the warm build helper of *builddir* ran, from its log."""
-    try:
-        lines = (builddir / ".warm" / "server.log").read_text(encoding="utf-8").splitlines()
-    except OSError:
-        return 0
-    return sum("] built in " in line and " exit 0:" in line for line in lines)
+    pid = (warm.read_pointer(builddir / ".warm") or {}).get("pid")
+    if isinstance(pid, int) and pid > 1:
+        try:
+            os.kill(pid, signal.SIGTERM)
+        except OSError:
+            pass
 
 
 def measure_sizes(project: Path, work: Path, figures: dict) -> None:

@@ -53,6 +53,8 @@ IDLE = "TALKBOOK_WARM_IDLE"
 DEFAULT_IDLE_SECONDS = 900.0
 POINTER = "server.json"
 LOG = "server.log"
+#: How the log starts the line about each build the helper ran.
+SERVED = "built in "
 #: Module lists recorded by builds that ran without the helper: what it imports.
 RECORD_GLOB = "modules-*.json"
 PROTOCOL = 1
@@ -92,6 +94,15 @@ def read_pointer(warm_dir: Path) -> dict | None:
     except (OSError, ValueError):
         return None
     return pointer if isinstance(pointer, dict) else None
+
+
+def served_builds(warm_dir: Path) -> list[str]:
+    """The lines of the helper's log about builds it ran (each ends with its exit code and command)."""
+    try:
+        lines = (warm_dir / LOG).read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return []
+    return [line for line in lines if SERVED in line]
 
 
 def _alive(pid: object) -> bool:
@@ -466,7 +477,7 @@ class Helper:
                 pass
             conn.close()
             self.last_used = time.monotonic()
-            self.log(f"built in {time.perf_counter() - started:.2f} s, exit {code}: {' '.join(args)}")
+            self.log(f"{SERVED}{time.perf_counter() - started:.2f} s, exit {code}: {' '.join(args)}")
 
     def abandoned(self, conn: socket.socket) -> None:
         """A client went away (Ctrl-C) during its builds: stop them."""
@@ -535,7 +546,7 @@ def main(argv: list[str] | None = None) -> int:
         idle = DEFAULT_IDLE_SECONDS
     from talkbook.build import run_builds
 
-    helper = Helper(args.dir, idle, lambda build_args: run_builds(build_args))
+    helper = Helper(args.dir, idle, run_builds)
 
     def leave(signum, _frame) -> None:
         helper.leaving = f"signal {signum}"

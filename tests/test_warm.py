@@ -47,7 +47,7 @@ def log(project: Path) -> list[str]:
 
 
 def builds_served(project: Path) -> list[str]:
-    return [line for line in log(project) if "] built in " in line]
+    return warm.served_builds(project / "_build" / ".warm")
 
 
 def alive(pid: int) -> bool:
