@@ -269,7 +269,7 @@ def measure_builds(project: Path, work: Path, runs: int, figures: dict) -> None:
                               warm_helper={"ready_after_each_cold_build": helper_ready,
                                            "fragment_builds_it_served": served, "fragment_runs": runs})
     if served < runs:
-        log(f"  note: the warm build helper served {served} of {runs} fragment rebuilds (see {cold_dir}/.warm/)")
+        log(f"  note: the warm build helper served {served} of {runs} fragment rebuilds")
     stop_helper(cold_dir)
 
 
