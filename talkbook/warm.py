@@ -347,6 +347,7 @@ class Helper:
             self.log("another helper took over while this one started; leaving")
             return False
         self.write_pointer("ready")
+        self.last_used = time.monotonic()  # idle from now on, not from the start
         self.log(f"ready in {time.perf_counter() - started:.2f} s, {count} modules imported")
         return True
 
