@@ -34,7 +34,6 @@ only this user may enter (``$XDG_RUNTIME_DIR`` or the temporary folder).
 from __future__ import annotations
 
 import argparse
-import array
 import hashlib
 import json
 import os

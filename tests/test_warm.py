@@ -9,7 +9,6 @@ helper's own log and pointer file. No timing here: bench/build.py measures it.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import shutil
 import signal
