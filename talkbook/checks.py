@@ -3,7 +3,8 @@
 Each problem is a warning (an error under ``-W``) that names the file and the
 line and says what to do, raised before the mistake can crash the build:
 
-- a file that is not UTF-8 (Sphinx would stop with "Encoding error!");
+- a file that is not UTF-8 (Sphinx would stop with an "Encoding error!" that
+  names no file: here the build stops with the file and the line);
 - an ``{include}`` of a file that does not exist, or that includes itself,
   directly or through others (Sphinx would stop with "Recursion error!");
 - a heading with no text (on the deck: a slide with no title).
@@ -14,16 +15,16 @@ And it makes the output safe: raw HTML written in Markdown and links with a
 
 from __future__ import annotations
 
-import codecs
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from docutils import nodes
 from sphinx import addnodes
+from sphinx.errors import SphinxError
 from sphinx.util import logging
 
-from talkbook.markers import is_deck
+from talkbook.config import is_deck
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -126,47 +127,27 @@ def _include_read(app: Sphinx, relative_path: Path, parent_docname: str, content
     content[0] = check_includes(path, content[0], Path(app.confdir))
 
 
-class _TolerantDecoder(codecs.BufferedIncrementalDecoder):
-    def _buffer_decode(self, data, errors, final):  # noqa: ANN001
-        return codecs.utf_8_decode(data, "replace", final)
+class SourceError(SphinxError):
+    """A source that cannot be read; its message names the file and line."""
 
-
-def _tolerant_codec(name: str) -> codecs.CodecInfo | None:
-    if name.replace("-", "_") != TOLERANT_UTF8:
-        return None
-    return codecs.CodecInfo(
-        name=TOLERANT_UTF8,
-        encode=codecs.utf_8_encode,
-        decode=lambda data, errors="strict": codecs.utf_8_decode(data, "replace", True),
-        incrementalencoder=codecs.getincrementalencoder("utf-8"),
-        incrementaldecoder=_TolerantDecoder,
-        streamreader=codecs.getreader("utf-8"),
-        streamwriter=codecs.getwriter("utf-8"),
-    )
-
-
-#: UTF-8 that shows undecodable bytes as U+FFFD instead of stopping the build.
-TOLERANT_UTF8 = "talkbook_tolerant_utf_8"
-codecs.register(_tolerant_codec)
+    category = "Source error"
 
 
 def _before_read(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+    # Sphinx would stop with a bare "Encoding error!" that names no file.
     for docname in docnames:
         path = Path(env.doc2path(docname))
         problem = utf8_problem(path)
         if problem:
-            logger.warning("the file is not UTF-8 text (%s): save it as UTF-8 in your editor.",
-                           problem[1], location=f"{path}:{problem[0]}", type="talkbook", subtype="encoding")
-            # Read on with the bad bytes replaced, so this warning is the one message
-            # (Sphinx would otherwise stop with "Encoding error!").
-            env.settings["input_encoding"] = TOLERANT_UTF8
+            raise SourceError(f"{path}:{problem[0]}: the file is not UTF-8 text ({problem[1]}): "
+                              "save it as UTF-8 in your editor.")
 
 
 def _make_safe(app: Sphinx, doctree: nodes.document) -> None:
     """Show raw HTML from Markdown, and links that would run code, as plain text."""
     for raw in list(doctree.findall(nodes.raw)):
         if raw.get("talkbook-generated"):
-            continue  # our diagrams and rendered data: built and escaped by us
+            continue  # our diagrams: checked and built by us
         if "html" in raw.get("format", "").split():
             text = raw.astext()
             if text.strip().startswith("<!--") and text.strip().endswith("-->"):
@@ -191,7 +172,7 @@ def _empty_titles(app: Sphinx, doctree: nodes.document) -> None:
     for section in doctree.findall(nodes.section):
         title = section.next_node(nodes.title)
         if title is None or not title.astext().strip():
-            what = "slide" if is_deck(app.builder.name) else "section"
+            what = "slide" if is_deck(app.config) else "section"
             logger.warning("a %s with no title: write the title after the #s of its heading.",
                            what, location=section, type="talkbook", subtype="title")
 

@@ -1,4 +1,9 @@
-"""Configuration values of talkbook: declared, typed and checked in one place."""
+"""Configuration values of talkbook: declared, typed and checked in one place.
+
+One ``conf.py`` serves two Sphinx projects, the deck and the handbook. Which
+one a build is comes from its source folder, never from the builder's name:
+``sphinx-build -b linkcheck slides ...`` checks the deck as the deck.
+"""
 
 from __future__ import annotations
 
@@ -11,44 +16,55 @@ if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.config import Config
 
-#: name -> (default, types, help shown when the value is wrong)
-CONFIG_VALUES: dict[str, tuple[object, tuple[type, ...], str]] = {
+#: name -> (default, rebuild, types, what it is: shown when the value is wrong)
+CONFIG_VALUES: dict[str, tuple[object, str, tuple[type, ...], str]] = {
     "talkbook_deck_srcdir": (
-        "slides",
-        (str,),
-        "the folder of the deck's sources, relative to conf.py",
-    ),
+        "slides", "env", (str,), "the folder of the deck's sources, relative to conf.py"),
     "talkbook_handbook_srcdir": (
-        "source",
-        (str,),
-        "the folder of the handbook's sources, relative to conf.py",
-    ),
+        "source", "env", (str,), "the folder of the handbook's sources, relative to conf.py"),
     "talkbook_deck_path": (
-        "slides",
-        (str,),
-        "where the deck sits inside the published site, relative to its root",
-    ),
+        "slides", "env", (str,), "where the deck sits inside the published site, relative to its root"),
     "talkbook_deck_docname": (
-        "index",
-        (str,),
-        "the document of the deck's source folder that is the deck",
-    ),
+        "index", "env", (str,), "the document of the deck's source folder that is the deck"),
     "talkbook_require_notes": (
-        True,
-        (bool,),
-        "whether every slide but the title slide must have speaker notes",
-    ),
+        True, "env", (bool,), "whether every slide but the title slide must have speaker notes"),
+    "talkbook_projects_file": (
+        "", "env", (str,), "the project data file (YAML) for {render}, relative to conf.py; '' for none"),
+    "talkbook_facts_file": (
+        "", "env", (str,), "the facts file (YAML) whose facts pages use by name, relative to conf.py; '' for none"),
+    "talkbook_site_url": (
+        "", "html", (str,), "the published site's address, ending in '/' ('' when not known)"),
+    "talkbook_deck_extensions": (
+        ["sphinx_revealjs"], "env", (list,), "extensions that only the deck's build loads"),
+    "talkbook_handbook_extensions": (
+        [], "env", (list,), "extensions that only the handbook's build loads"),
 }
 
 
+def is_deck(config: Config) -> bool:
+    """Whether this build is the deck's (its source folder is the deck's)."""
+    return config.talkbook_role == "deck"
+
+
+def _role(app: Sphinx) -> str:
+    deck = Path(app.confdir, app.config.talkbook_deck_srcdir).resolve()
+    return "deck" if Path(app.srcdir).resolve() == deck else "handbook"
+
+
+def _derive(app: Sphinx, config: Config) -> None:
+    # Directives see the configuration, not the application: keep there what
+    # they need to know of it.
+    config.talkbook_confdir = str(app.confdir)
+    config.talkbook_role = _role(app)
+
+
 def _check(app: Sphinx, config: Config) -> None:
-    for name, (_default, types, meaning) in CONFIG_VALUES.items():
+    for name, (_default, _rebuild, types, meaning) in CONFIG_VALUES.items():
         value = config[name]
         if not isinstance(value, types):
             wanted = " or ".join(t.__name__ for t in types)
             raise ConfigError(
-                f"conf.py: {name} must be a {wanted} ({meaning}), "
-                f"not {type(value).__name__} {value!r}."
+                f"conf.py: {name} must be a {wanted} ({meaning}), not {type(value).__name__} {value!r}."
             )
     for name in ("talkbook_deck_srcdir", "talkbook_handbook_srcdir"):
         folder = Path(app.confdir, config[name])
@@ -60,20 +76,27 @@ def _check(app: Sphinx, config: Config) -> None:
     path = config.talkbook_deck_path
     if path.startswith("/") or ".." in path.split("/") or not path.strip("/"):
         raise ConfigError(
-            f"conf.py: talkbook_deck_path = {path!r} must be a folder inside the "
-            "site, such as 'slides'."
+            f"conf.py: talkbook_deck_path = {path!r} must be a folder inside the site, such as 'slides'."
+        )
+    url = config.talkbook_site_url
+    if url and not (url.startswith(("https://", "http://")) and url.endswith("/")):
+        raise ConfigError(
+            f"conf.py: talkbook_site_url = {url!r} must be an http(s) address that ends in '/', "
+            "such as 'https://example.org/talk/'."
         )
 
 
-def _remember_confdir(app: Sphinx, config: Config) -> None:
-    # Directives see the config but not the application: keep conf.py's folder
-    # where they can read it.
-    config.talkbook_confdir = str(app.confdir)
-
-
 def setup_config(app: Sphinx) -> None:
-    for name, (default, types, _meaning) in CONFIG_VALUES.items():
-        app.add_config_value(name, default, "env", types=types)
+    for name, (default, rebuild, types, _meaning) in CONFIG_VALUES.items():
+        app.add_config_value(name, default, rebuild, types=types)
+    # Set at config-inited, never in conf.py.
     app.add_config_value("talkbook_confdir", "", "", types=(str,))
-    app.connect("config-inited", _remember_confdir, priority=100)
-    app.connect("config-inited", _check)
+    app.add_config_value("talkbook_role", "", "env", types=(str,))
+    app.connect("config-inited", _check, priority=100)
+    app.connect("config-inited", _derive, priority=100)
+    # Each project loads its own extensions (conf.py's values are readable
+    # once declared): the handbook need not load sphinx-revealjs, which
+    # declares itself unsafe for parallel reading, nor the deck a 404 page.
+    role = _role(app)
+    for name in app.config[f"talkbook_{role}_extensions"]:
+        app.setup_extension(name)

@@ -34,7 +34,7 @@ from sphinx.util.docutils import SphinxDirective, SphinxRole
 from sphinx.util.matching import Matcher
 from sphinx.util.osutil import relative_uri
 
-from talkbook.markers import is_deck
+from talkbook.config import is_deck
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -62,8 +62,7 @@ def _md_parser(app: Sphinx):
 
     extensions = set(getattr(app.config, "myst_enable_extensions", ()) or ())
     parser = create_md_parser(MdParserConfig(enable_extensions=extensions), RendererHTML)
-    # Targets are blocks: skipping the inline parse finds the same labels in
-    # less than half the time (this scan runs at the start of every build).
+    # Targets are blocks: the inline parse would find no more of them.
     parser.disable("inline")
     return parser
 
@@ -77,98 +76,42 @@ def scan_labels(
     each label belongs to that one page. Otherwise files that match *exclude*
     (the shared fragments) are left out: a label belongs to a page.
     """
-    parser = None
+    parser = _md_parser(app)
     excluded = Matcher(exclude)
     targets: dict[str, Target] = {}
-    cache = _LabelCache(app)
     for path in sorted(folder.rglob("*.md")):
         rel = path.relative_to(folder).as_posix()
         if single_page is None and excluded(rel):
             continue
-        found = cache.get(path)
-        if found is None:
-            try:
-                text = path.read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError):
-                continue  # the build of that project reports it with its own message
-            parser = parser or _md_parser(app)
-            found = [(token.content.strip().lower(), (token.map[0] + 1) if token.map else 0)
-                     for token in parser.parse(text) if token.type == "myst_target"]
-            cache.put(path, found)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue  # the build of that project reports it with its own message
         docname = single_page or rel[: -len(".md")]
-        for label, line in found:
-            targets.setdefault(label, Target(label, docname, rel, line))
-    cache.save()
+        for token in parser.parse(text):
+            if token.type == "myst_target":
+                label = token.content.strip().lower()
+                line = token.map[0] + 1 if token.map else 0
+                targets.setdefault(label, Target(label, docname, rel, line))
     return targets
-
-
-class _LabelCache:
-    """The labels of each file, kept in the doctree folder between builds.
-
-    A file is scanned again when its size, mtime or ctime changed (ctime: even a
-    file put back with an old mtime), or when the Markdown settings did.
-    """
-
-    NAME = "talkbook-labels.json"
-
-    def __init__(self, app: Sphinx) -> None:
-        self.path = Path(app.doctreedir) / self.NAME
-        self.settings = sorted(getattr(app.config, "myst_enable_extensions", ()) or ())
-        try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            data = {}
-        self.old = data.get("files", {}) if data.get("settings") == self.settings else {}
-        self.new: dict[str, list] = {}
-
-    @staticmethod
-    def _stamp(path: Path) -> list[int]:
-        st = path.stat()
-        return [st.st_size, st.st_mtime_ns, st.st_ctime_ns]
-
-    def get(self, path: Path) -> list[tuple[str, int]] | None:
-        entry = self.old.get(str(path))
-        try:
-            if entry is not None and entry[0] == self._stamp(path):
-                self.new[str(path)] = entry
-                return [tuple(label) for label in entry[1]]
-        except OSError:
-            pass
-        return None
-
-    def put(self, path: Path, labels: list[tuple[str, int]]) -> None:
-        try:
-            self.new[str(path)] = [self._stamp(path), labels]
-        except OSError:
-            pass
-
-    def save(self) -> None:
-        if self.new == self.old:
-            return
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            partial = self.path.with_name(self.path.name + ".partial")
-            partial.write_text(json.dumps({"settings": self.settings, "files": self.new}), encoding="utf-8")
-            partial.replace(self.path)
-        except OSError:
-            pass  # no cache: the next build scans again
 
 
 def _other_side(app: Sphinx) -> tuple[Path, str]:
     confdir = Path(app.confdir)
-    if is_deck(app.builder.name):
+    if is_deck(app.config):
         return confdir / app.config.talkbook_handbook_srcdir, "handbook"
     return confdir / app.config.talkbook_deck_srcdir, "deck"
 
 
-def other_labels(app: Sphinx) -> dict[str, Target]:
-    cache = getattr(app, "_talkbook_other_labels", None)
-    if cache is None:
+def other_labels(app: Sphinx, env: BuildEnvironment) -> dict[str, Target]:
+    """The other project's labels, read once per build (at env-get-outdated)."""
+    labels = getattr(env, "talkbook_other_labels", None)
+    if labels is None:
         folder, side = _other_side(app)
         single = app.config.talkbook_deck_docname if side == "deck" else None
-        cache = scan_labels(app, folder, list(app.config.exclude_patterns), single)
-        app._talkbook_other_labels = cache  # type: ignore[attr-defined]
-    return cache
+        labels = scan_labels(app, folder, list(app.config.exclude_patterns), single)
+        env.talkbook_other_labels = labels  # type: ignore[attr-defined]
+    return labels
 
 
 def _fingerprint(labels: dict[str, Target]) -> str:
@@ -224,8 +167,8 @@ def _deck_page(app: Sphinx) -> str:
 
 def _resolve(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     builder = app.builder
-    in_deck = is_deck(builder.name)
-    labels = other_labels(app)
+    in_deck = is_deck(app.config)
+    labels = other_labels(app, app.env)
     folder, side = _other_side(app)
     for node in list(doctree.findall(crosslink)):
         label = node["label"]
@@ -287,7 +230,8 @@ def _merge(app: Sphinx, env: BuildEnvironment, docnames, other: BuildEnvironment
 def _outdated(app: Sphinx, env: BuildEnvironment, added, changed, removed) -> list[str]:
     """Rewrite pages with crosslinks when the other side's labels moved."""
     _init_env(app, env, [])
-    fingerprint = _fingerprint(other_labels(app))
+    env.talkbook_other_labels = None  # type: ignore[attr-defined]  # read afresh in each build
+    fingerprint = _fingerprint(other_labels(app, env))
     if getattr(env, "talkbook_other_fingerprint", None) == fingerprint:
         return []
     env.talkbook_other_fingerprint = fingerprint  # type: ignore[attr-defined]
