@@ -1,81 +1,118 @@
-"""Render project data into both outputs with Jinja2.
+"""Render data into pages: a Jinja2 template writes MyST, parsed in place.
 
-```{render} projects/list.html
+```{render} projects/directory.md
 ```
 
-renders ``_templates/projects/list.html`` with the project data (see
-:mod:`talkbook.projects`) and puts the HTML into the page, in the deck and in
-the handbook alike. Autoescaping is on, so text from the data file can never
-become markup; the ``highlight`` filter turns code into Pygments HTML (escaped
-by Pygments) and returns it as safe markup. Sphinx indexes the text of this
-HTML for the handbook's search.
+renders ``projects/directory.md`` from ``templates_path`` with the project data
+(:mod:`talkbook.projects`: ``projects``, ``patterns``, ``today``, ``as_of``)
+and the facts (:mod:`talkbook.facts`: ``facts``), then parses the result as
+Markdown where the directive stands, in the deck and in the handbook alike.
+What it writes is ordinary content: links are reference nodes that Sphinx's
+link check, search and cross-references see; headings and ``(label)=``
+targets work as in any page.
+
+Data stays data. Every ``{{ value }}`` is escaped as MyST text, so
+``**stars**``, ``<script>`` or a role show as those characters. Two filters
+write markup on purpose, from checked values only:
+
+- ``url`` writes an http(s) address as a link destination:
+  ``[{{ project.name }}]({{ project.today.code|url }})``;
+- ``verbatim`` writes a value unescaped inside a code block, and refuses one
+  that could end the block (a line break, a backtick, a tilde).
 """
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import jinja2
-from docutils import nodes
-from markupsafe import Markup
-from sphinx.highlighting import PygmentsBridge
+from sphinx.errors import ConfigError
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from talkbook.projects import ProjectData, ProjectDataError, load_projects
+from talkbook.data import DataError, md_text, md_url
+from talkbook.facts import Facts, load_facts
+from talkbook.projects import ProjectData, load_projects
 
 if TYPE_CHECKING:
+    from docutils import nodes
     from sphinx.application import Sphinx
     from sphinx.config import Config
 
 logger = logging.getLogger(__name__)
 
 
-_cache: dict[tuple, object] = {}
+class Markdown(str):
+    """Text that is MyST already: written as it is."""
 
 
-def project_data(config: Config) -> ProjectData | None:
-    """The project data, or None when the file is wrong (then a warning says why, once)."""
-    path = Path(config.talkbook_confdir, config.talkbook_projects_file)
+def _finalize(value: object) -> str:
+    return value if isinstance(value, Markdown) else md_text(value)
+
+
+def _url(value: object) -> Markdown:
+    return Markdown(md_url(value))
+
+
+def _verbatim(value: object) -> Markdown:
+    value = str(value)
+    if any(c in value for c in "\n\r`~"):
+        raise ValueError(f"{value!r} cannot go into a code block as it is (a line break, ` or ~)")
+    return Markdown(value)
+
+
+def _percent_s(pattern: object) -> str:
+    return str(pattern).replace("{slug}", "%s")
+
+
+def environment(folders: list[str]) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(folders),
+        autoescape=False,  # Markdown, not HTML: _finalize escapes every value
+        finalize=_finalize,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(url=_url, verbatim=_verbatim, percent_s=_percent_s)
+    return env
+
+
+def _data_path(config: Config, name: str) -> Path | None:
+    value = config[name]
+    return Path(config.talkbook_confdir, value) if value else None
+
+
+_loaded: dict[tuple[str, bytes], object] = {}
+
+
+def _load(loader, path: Path):
+    """*loader(path)*, once per content of the file in this process."""
     try:
-        key = ("data", str(path), path.stat().st_mtime_ns)
+        key = (str(path), hashlib.sha256(path.read_bytes()).digest())
     except OSError:
-        key = ("data", str(path), None)
-    if key not in _cache:
-        try:
-            _cache[key] = load_projects(path)
-        except ProjectDataError as err:
-            _cache[key] = None
-            location = f"{err.path}:{err.line}" if err.line else str(err.path)
-            logger.warning("project data: %s. %s", err.what, err.fix, location=location,
-                           type="talkbook", subtype="data")
-    return _cache[key]  # type: ignore[return-value]
+        return loader(path)  # it says what is wrong
+    if key not in _loaded:
+        _loaded[key] = loader(path)
+    return _loaded[key]
 
 
-def _environment(config: Config) -> jinja2.Environment:
-    folders = tuple(str(Path(config.talkbook_confdir, p)) for p in config.templates_path)
-    key = ("jinja", folders, config.pygments_style)
-    env = _cache.get(key)
-    if env is None:
-        bridge = PygmentsBridge("html", config.pygments_style or "sphinx")
-        env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(folders),
-            autoescape=True,
-            undefined=jinja2.StrictUndefined,
-            trim_blocks=True,
-            lstrip_blocks=True,
-            keep_trailing_newline=False,
-        )
-
-        def highlight(code: str, language: str = "python") -> Markup:
-            html = bridge.highlight_block(str(code), language)
-            return Markup(f'<div class="highlight-{language} notranslate">{html}</div>')
-
-        env.filters["highlight"] = highlight
-        env.filters["percent_s"] = lambda pattern: str(pattern).replace("{slug}", "%s")
-        _cache[key] = env
-    return env  # type: ignore[return-value]
+def template_context(config: Config) -> dict:
+    """What templates see: the project data and the facts, checked already."""
+    context: dict = {}
+    projects_path = _data_path(config, "talkbook_projects_file")
+    if projects_path:
+        data: ProjectData = _load(load_projects, projects_path)
+        context.update(data=data, projects=data.projects, patterns=data.patterns,
+                       today=data.today_patterns, as_of=data.as_of)
+    facts_path = _data_path(config, "talkbook_facts_file")
+    if facts_path:
+        facts: Facts = _load(load_facts, facts_path)
+        context["facts"] = facts
+    return context
 
 
 class Render(SphinxDirective):
@@ -84,45 +121,40 @@ class Render(SphinxDirective):
 
     def run(self) -> list[nodes.Node]:
         name = self.arguments[0]
-        if not self.config.talkbook_projects_file:
-            logger.warning("{render} needs project data: set talkbook_projects_file in conf.py.",
-                           location=self.get_location())
-            return []
-        data = project_data(self.config)
-        self.env.note_dependency(str(Path(self.config.talkbook_confdir, self.config.talkbook_projects_file)))
-        if data is None:
-            return []  # the data file's own warning says what is wrong
-        env = _environment(self.config)
+        folders = [str(Path(self.config.talkbook_confdir, p)) for p in self.config.templates_path]
+        record = self.state.document.settings.record_dependencies
+        for key in ("talkbook_projects_file", "talkbook_facts_file"):
+            path = _data_path(self.config, key)
+            if path:
+                record.add(str(path))
         try:
-            template = env.get_template(name)
+            template = environment(folders).get_template(name)
+            if template.filename:
+                record.add(template.filename)
+            text = template.render(template_context(self.config))
         except jinja2.TemplateNotFound:
             logger.warning("template %r not found in %s: check its name.", name,
                            ", ".join(self.config.templates_path), location=self.get_location())
             return []
         except jinja2.TemplateSyntaxError as err:
-            logger.warning("%s:%s: template syntax error: %s", err.filename, err.lineno, err.message,
+            logger.warning("template syntax error: %s. Fix the template.", err.message,
+                           location=f"{err.filename}:{err.lineno}")
+            return []
+        except (jinja2.TemplateError, ValueError) as err:
+            logger.warning("template %s failed: %s. Fix the template or the data.", name, err,
                            location=self.get_location())
             return []
-        if template.filename:
-            self.env.note_dependency(template.filename)
-        try:
-            html = template.render(data=data, projects=data.projects, patterns=data.patterns,
-                                   today=data.today_patterns, as_of=data.as_of)
-        except jinja2.TemplateError as err:
-            logger.warning("template %s failed: %s", name, err, location=self.get_location())
-            return []
-        container = nodes.container("", nodes.raw("", html, format="html", **{"talkbook-generated": True}),
-                                    classes=["talkbook-render", Path(name).stem])
-        self.set_source_info(container)
-        return [container]
+        return self.parse_text_to_nodes(text, offset=self.lineno, allow_section_headings=True)
 
 
-def _load_early(app: Sphinx) -> None:
-    if app.config.talkbook_projects_file:
-        project_data(app.config)  # a bad data file stops the build before any page is read
+def _load_early(app: Sphinx, config: Config) -> None:
+    """A bad data file stops the build before any page is read, with one message."""
+    try:
+        template_context(config)
+    except DataError as err:
+        raise ConfigError(f"{err.where}: {err.what}. {err.fix}") from None
 
 
 def setup_templates(app: Sphinx) -> None:
-    app.add_config_value("talkbook_projects_file", "source/_data/projects.yaml", "env", types=(str,))
     app.add_directive("render", Render)
-    app.connect("builder-inited", _load_early)
+    app.connect("config-inited", _load_early, priority=800)

@@ -1,0 +1,144 @@
+"""Data files (YAML) read with the line of every entry, and checked.
+
+A mistake raises :class:`DataError`, which names the file, the line, what is
+wrong and what to do. The project data (:mod:`talkbook.projects`) and the facts
+(:mod:`talkbook.facts`) are read with these helpers.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import yaml
+
+#: In a data URL: what would end or break the markup it is written into.
+_BAD_URL_CHARS = re.compile(r"""[\s<>"'`\\]""")
+#: The key under which each mapping keeps the line it starts on.
+LINE = "__line__"
+
+
+class DataError(Exception):
+    """A mistake in a data file, with where it is and how to fix it."""
+
+    def __init__(self, path: Path, line: int | None, what: str, fix: str) -> None:
+        self.path, self.line, self.what, self.fix = Path(path), line, what, fix
+        super().__init__(f"{self.where}: {what}. {fix}")
+
+    @property
+    def where(self) -> str:
+        return f"{self.path}:{self.line}" if self.line else str(self.path)
+
+
+class _LineLoader(yaml.SafeLoader):
+    """A safe loader that remembers the line of every mapping and refuses repeated keys."""
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict:
+    mapping = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if key in mapping:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"the key {key!r} appears twice", key_node.start_mark
+            )
+        mapping[key] = loader.construct_object(value_node, deep=True)
+    mapping[LINE] = node.start_mark.line + 1
+    return mapping
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def load_yaml(path: Path, what: str, setting: str) -> dict:
+    """The mapping at the top of *path*; *what* names the file in messages."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise DataError(path, None, f"the {what} file does not exist",
+                        f"Create it, or set {setting} in conf.py.") from None
+    except UnicodeDecodeError as err:
+        raise DataError(path, None, f"the file is not UTF-8 ({err.reason} at byte {err.start})",
+                        "Save it as UTF-8.") from None
+    try:
+        data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        line = mark.line + 1 if mark else None
+        message = f"YAML syntax error: {err.problem or err.context}"
+        if err.context and err.context_mark and err.problem_mark and err.context_mark.line != err.problem_mark.line:
+            message += f" ({err.context} that starts on line {err.context_mark.line + 1})"
+        raise DataError(path, line, message,
+                        "Check the indentation, brackets and quotes on that line and the one it names.") from None
+    except yaml.YAMLError as err:
+        raise DataError(path, None, f"YAML error: {err}", "Check the file's syntax.") from None
+    return mapping(path, 1, "the file", data)
+
+
+def mapping(path: Path, line: int | None, where: str, value: object) -> dict:
+    if not isinstance(value, dict):
+        raise DataError(path, line, f"{where} must be a mapping of keys to values, not {type(value).__name__}",
+                        "Indent its keys under it, one 'key: value' per line.")
+    return value
+
+
+def text(path: Path, line: int | None, entry: str, key: str, value: object, required: bool = True) -> str:
+    """A one-line text value: runs of white space become one space."""
+    if value is None and not required:
+        return ""
+    if not isinstance(value, str) or (required and not value.strip()):
+        kind = "missing" if value is None else f"a {type(value).__name__}"
+        raise DataError(path, line, f"{entry}: '{key}' must be text, but it is {kind}",
+                        f"Give '{key}' a short text value.")
+    return " ".join(value.split())
+
+
+def url(path: Path, line: int | None, entry: str, key: str, value: object) -> str:
+    """An http(s) URL (``{slug}`` may stand for a part of it)."""
+    if not isinstance(value, str) or not value.strip():
+        raise DataError(path, line, f"{entry}: '{key}' must be a URL as text, not {type(value).__name__}",
+                        "Write it as https://host/path.")
+    parts = urlsplit(value.replace("{slug}", "x"))
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise DataError(path, line, f"{entry}: '{key}' is {value!r}, which is not an http(s) URL",
+                        "Only http:// and https:// links are allowed: write the full https:// address.")
+    if _BAD_URL_CHARS.search(value):
+        raise DataError(path, line, f"{entry}: '{key}' has a space, quote, backslash or angle bracket: {value!r}",
+                        "Percent-encode those characters or remove them.")
+    return value
+
+
+def unknown_keys(path: Path, line: int | None, entry: str, found: dict, allowed: tuple[str, ...]) -> None:
+    unknown = set(found) - {LINE, *allowed}
+    if unknown:
+        raise DataError(path, line, f"{entry}: unknown field(s) {', '.join(sorted(unknown))}",
+                        f"Remove them, or fix their spelling ({', '.join(allowed)}).")
+
+
+# -- Data written into MyST ----------------------------------------------------------
+#
+# Data stays data: a value is escaped for the Markdown it is written into, so
+# that "**stars**", "<script>", a role or a directive show as those characters.
+
+_MD_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+
+
+def md_text(value: object) -> str:
+    """*value* as literal MyST inline text, on one line: every ASCII punctuation
+    character is backslash-escaped (CommonMark allows it for each of them)."""
+    return _MD_PUNCTUATION.sub(r"\\\1", " ".join(str(value).split()))
+
+
+def md_url(value: object) -> str:
+    """An http(s) URL as a MyST link destination (``<...>``)."""
+    value = str(value)
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc or _BAD_URL_CHARS.search(value):
+        raise ValueError(f"{value!r} is not an http(s) URL that can be written as a link")
+    return f"<{value}>"
+
+
+def md_link(text_: object, address: object) -> str:
+    return f"[{md_text(text_)}]({md_url(address)})"
