@@ -1,14 +1,20 @@
 """Print the deck to PDF with headless Chromium and reveal.js's print mode.
 
-    python -m talkbook.pdf --deck _build/site/slides/index.html \\
-        --out _build/dist/get-a-python-job-slides.pdf
+    python -m talkbook.tools.pdf --deck _build/site/slides/index.html --out slides.pdf
+    python -m talkbook.tools.pdf --handout --deck _build/site/slides/index.html --out handout.pdf
 
-reveal.js lays the deck out for print when the page's URL has ``?print-pdf``:
-one page per slide, and with ``pdfSeparateFragments`` (conf.py) one page per
-build of a slide, as the talk's own export had. The text stays text, so it can
-be selected and searched. The deck is opened from disk and every request that
-would leave the machine is refused: the PDF shows what the offline download
-shows.
+reveal.js lays the deck out for print when the page's URL has ``?print-pdf``,
+and takes any of its settings from the URL's query too:
+
+- the slides: one page per slide, and with ``pdfSeparateFragments`` (conf.py)
+  one page per build of a slide, as the talk's own export had;
+- the handout (``--handout``): each slide once, its fragments shown, followed
+  by a page with its speaker notes (``showNotes=separate-page``,
+  ``pdfSeparateFragments=false``), what marp-cli's ``--pdf-notes`` gives.
+
+The text stays text, so it can be selected and searched. The deck is opened
+from disk and every request that would leave the machine is refused: the PDF
+shows what the offline download shows.
 """
 
 from __future__ import annotations
@@ -17,7 +23,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from talkbook.browser import BrowserMissing, check_chromium, is_local, launch
+from talkbook.tools.browser import BrowserMissing, check_chromium, is_local, launch
 
 #: Set by a listener that is in place before reveal.js starts.
 _LISTEN_SCRIPT = """
@@ -31,13 +37,19 @@ class PdfError(Exception):
     """A problem the person running the build can fix; printed without traceback."""
 
 
-def print_deck(deck: Path, out: Path, chromium: str | None = None, timeout: float = 60.0) -> int:
+#: The query that prints the deck, and the one that prints its handout.
+SLIDES_QUERY = "?print-pdf"
+HANDOUT_QUERY = "?print-pdf&showNotes=separate-page&pdfSeparateFragments=false"
+
+
+def print_deck(deck: Path, out: Path, chromium: str | None = None, timeout: float = 60.0,
+               handout: bool = False) -> int:
     """Write *deck* (a built reveal.js page) to *out* as PDF; return the page count."""
     from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import sync_playwright
 
     if not deck.is_file():
-        raise PdfError(f"{deck} does not exist: build the deck first (make site).")
+        raise PdfError(f"{deck} does not exist: build the site first (make site).")
     check_chromium(chromium)
     out.parent.mkdir(parents=True, exist_ok=True)
     partial = out.with_name(f".{out.name}.partial")
@@ -62,7 +74,7 @@ def print_deck(deck: Path, out: Path, chromium: str | None = None, timeout: floa
                 page.on("requestfailed", lambda r: failed.append(r.url))
                 page.on("pageerror", lambda e: errors.append(str(e)))
                 page.add_init_script(_LISTEN_SCRIPT)
-                page.goto(deck.resolve().as_uri() + "?print-pdf")
+                page.goto(deck.resolve().as_uri() + (HANDOUT_QUERY if handout else SLIDES_QUERY))
                 page.wait_for_function(_READY)
                 page.pdf(path=str(partial), prefer_css_page_size=True, print_background=True)
             finally:
@@ -91,14 +103,15 @@ def count_pages(pdf: Path) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m talkbook.pdf", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m talkbook.tools.pdf", description=__doc__.splitlines()[0])
     parser.add_argument("--deck", type=Path, required=True, help="the built deck's index.html")
     parser.add_argument("--out", type=Path, required=True, help="where the PDF goes")
     parser.add_argument("--chromium", help="the browser to use (default: TALKBOOK_CHROMIUM or /usr/bin/chromium)")
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds to wait for the deck (default 60)")
+    parser.add_argument("--handout", action="store_true", help="each slide followed by its speaker notes")
     args = parser.parse_args(argv)
     try:
-        pages = print_deck(args.deck, args.out, args.chromium, args.timeout)
+        pages = print_deck(args.deck, args.out, args.chromium, args.timeout, args.handout)
     except (PdfError, BrowserMissing) as err:
         print(f"error: {err}", file=sys.stderr)
         return 1

@@ -1,0 +1,133 @@
+"""Run sphinx-build and turn what it prints into messages a speaker can act on.
+
+    python -m talkbook.tools.build -b html -d _build/doctrees/html -c . source _build/html
+
+Arguments go to ``sphinx-build`` unchanged, and its exit code comes back.
+Each warning keeps its file and line and gains, where we know one, a line
+that says what to do. If Sphinx stops with a crash report (its "Versions ...
+Traceback" block), only its title, the exception's message and the path of
+the saved report are shown: never a traceback.
+
+A build that failed is run from scratch the next time (``-E``): Sphinx's
+incremental build would read none of the pages that warned, say nothing, and
+succeed. The mark of the failure is a file in the doctree folder (``-d``).
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+#: In the doctree folder: the last build of this folder failed.
+FAILED = "talkbook-build-failed"
+
+# (pattern on the warning line, what to do)
+HINTS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"\[ref\.ref\]"), "check the label's spelling, or add '(label)=' just above the heading it names."),
+    (re.compile(r"\[ref\.doc\]"), "check the page path: relative to this page, without '.md'."),
+    (re.compile(r"\[myst\.xref_missing\]"), "check the link: a page ending in '.md', a '#label', or a full https:// URL."),
+    (re.compile(r"\[ref\.(any|term|keyword|option)\]"), "check the target's spelling, or define it."),
+    (re.compile(r"\[myst\.directive_unknown\]"),
+     "check the directive's name. talkbook's: slide-only, handbook-only, crosslink, diagram, render; "
+     "sphinx-revealjs: revealjs-notes, revealjs-fragments; Sphinx: toctree, include, note, code-block..."),
+    (re.compile(r"\[myst\.role_unknown\]"), "check the role's name: slide, handbook, ref, doc, term..."),
+    (re.compile(r"\[myst\.substitution\]"),
+     "check the name between {{ }}: facts are named in the facts file (talkbook_facts_file in conf.py)."),
+    (re.compile(r"Non-consecutive header level|\[myst\.header\]"),
+     "headings go down one level at a time: give this heading one '#' more than the one above it."),
+    (re.compile(r"document isn't included in any toctree|\[toc\.not_included\]"),
+     "add the page to the toctree of its section's index.md."),
+    (re.compile(r'Directive "include": file not found'), "paths in {include} are relative to the file that holds it."),
+    (re.compile(r"duplicate label"), "labels must be unique in each output: rename one of the two."),
+    (re.compile(r"Unknown target name|Unknown interpreted text role"), "check the spelling of the link or role."),
+]
+WARNING_LINE = re.compile(r"^(?P<where>.*?): (?P<level>WARNING|ERROR|CRITICAL|SEVERE): (?P<message>.*)$")
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def explain(stderr: str) -> tuple[list[str], bool]:
+    """Return the lines to show, and whether Sphinx crashed."""
+    text = ANSI.sub("", stderr)
+    if "\nVersions\n========" in text or "The full traceback has been saved in" in text:
+        return condense_crash(text), True
+    shown: list[str] = []
+    for line in text.splitlines():
+        shown.append(line)
+        match = WARNING_LINE.match(line)
+        if match:
+            for pattern, hint in HINTS:
+                if pattern.search(line):
+                    shown.append(f"    -> what to do: {hint}")
+                    break
+    return shown, False
+
+
+#: A message that starts with where the problem is: "path:line: ...".
+_LOCATED = re.compile(r"^(?P<where>\S+?:\d+): (?P<what>.+)$")
+
+
+def condense_crash(text: str) -> list[str]:
+    lines = text.splitlines()
+    title = next((l.strip() for l in lines if l.strip().endswith("!") and "error" in l.lower()), "Sphinx stopped")
+    message = ""
+    if "Traceback\n=========" in text:
+        tail = text.split("Traceback\n=========", 1)[1]
+        exception_lines = [l.strip() for l in tail.splitlines() if re.match(r"^\s*[\w.]+(Error|Exception|Stop|Warning)\b.*:", l)]
+        if exception_lines:
+            message = exception_lines[-1].split(": ", 1)[-1]
+    saved = re.search(r"The full traceback has been saved in:?\s*\n?\s*(\S+)", text)
+    before = [l for l in lines[: next((i for i, l in enumerate(lines) if l.strip() == title), 0)]
+              if WARNING_LINE.match(l)]
+    located = _LOCATED.match(message)
+    if located:
+        # Our own stop (a data file, a source that cannot be read): the message
+        # says where and what to do, as a warning does.
+        return [*before, f"{located['where']}: ERROR: {located['what']}"]
+    out = [*before, f"error: the build stopped ({title.rstrip('!')}): {message or 'see the report below'}"]
+    if saved:
+        out.append(f"    the full report is in {saved.group(1)}")
+    out.append("    -> what to do: fix the file named above, if any; otherwise run the build again with -T "
+               "(SPHINXOPTS=-T) and report the problem.")
+    return out
+
+
+def _doctree_dir(args: list[str]) -> Path | None:
+    for index, arg in enumerate(args):
+        if arg in ("-d", "--doctree-dir") and index + 1 < len(args):
+            return Path(args[index + 1])
+        if arg.startswith("--doctree-dir="):
+            return Path(arg.split("=", 1)[1])
+    return None
+
+
+def run_build(args: list[str]) -> int:
+    """Run one sphinx-build with *args*, show what it says; its exit code."""
+    doctrees = _doctree_dir(args)
+    failed = doctrees / FAILED if doctrees else None
+    if failed is not None and failed.exists() and "-E" not in args:
+        args = ["-E", *args]
+    proc = subprocess.run([sys.executable, "-m", "sphinx", *args], stderr=subprocess.PIPE, text=True)
+    shown, crashed = explain(proc.stderr)
+    if shown:
+        sys.stderr.write("\n".join(shown) + "\n")
+    code = proc.returncode or (2 if crashed else 0)
+    if failed is not None:
+        if code:
+            failed.parent.mkdir(parents=True, exist_ok=True)
+            failed.touch()
+        else:
+            failed.unlink(missing_ok=True)
+    return code
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        return run_build(list(sys.argv[1:] if argv is None else argv))
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
