@@ -1,134 +1,141 @@
-# Makefile for the talk "Get a Python job, Work on OpenStack!" and its handbook.
+# Makefile for a talk written once in MyST Markdown: the deck, the handbook,
+# the site that holds both and its offline download.
 #
-# `make` sets up .venv from requirements.txt when it is missing, builds the
-# handbook and the deck, and assembles _build/site/ and _build/dist/NAME.zip.
+# `make` sets up .venv from requirements/build.txt when needed, builds the
+# handbook and the deck side by side, and puts _build/site/ and
+# _build/dist/$(NAME).zip together. `make help` lists every target.
 
-VENVDIR     ?= .venv
-PYTHON3     ?= python3
-PYTHON      := $(VENVDIR)/bin/python
-SPHINXBUILD := $(VENVDIR)/bin/sphinx-build
-BUILDDIR    ?= _build
-# sphinx-build, with a "what to do" line under each warning and no tracebacks,
-# run by the warm build helper of $(BUILDDIR)/.warm when one is ready (Sphinx
-# imported already; TALKBOOK_WARM=0 turns it off; see talkbook/warm.py).
-BUILD       := $(PYTHON) -m talkbook.build --warm $(BUILDDIR)/.warm
-JOBS        ?= auto
-NAME        ?= get-a-python-job
-SPHINXOPTS  ?=
+# You can set these variables from the command line.
+PYTHON3       ?= python3
+VENVDIR       ?= .venv
+BUILDDIR      ?= _build
+# The talk: conf.py's folder, the handbook's and the deck's sources.
+CONFDIR       ?= .
+HANDBOOK      ?= source
+DECK          ?= slides
+# The deck's folder in the site (talkbook_deck_path in conf.py) and the download's name.
+DECK_PATH     ?= slides
+NAME          ?= get-a-python-job
+SPHINXOPTS    ?=
+# How many builds run at once (make's own -j): the handbook and the deck, side by side.
+JOBS          ?= 2
+# make serve: the preview's port on 127.0.0.1.
+PORT          ?= 8000
+# Headless Chromium, Debian's package: prints the PDFs, runs the browser tests.
+CHROMIUM      ?= $(or $(TALKBOOK_CHROMIUM),/usr/bin/chromium)
+BROWSER_PACKAGES = chromium fonts-dejavu-core
+
+PYTHON        = $(VENVDIR)/bin/python
+# sphinx-build, with a "what to do" line under each warning (talkbook/tools/build.py).
+SPHINXBUILD   = $(PYTHON) -m talkbook.tools.build
 # Strict: a warning fails the build, but every warning is shown first.
-SPHINXFLAGS := -W --keep-going -n -q -c . $(SPHINXOPTS)
-REQUIREMENTS := requirements.txt
-VENV_STAMP  := $(VENVDIR)/.installed
-# Live preview (make serve): on 127.0.0.1, this port.
-PORT        ?= 8000
-# Headless Chromium, Debian's package, prints the PDF and runs the browser tests.
-CHROMIUM    := $(or $(TALKBOOK_CHROMIUM),/usr/bin/chromium)
-BROWSER_PACKAGES := chromium fonts-dejavu-core
-PDF          = $(BUILDDIR)/dist/$(NAME)-slides.pdf
-export TALKBOOK_CHROMIUM := $(CHROMIUM)
+SPHINXFLAGS   = -W --keep-going -n -q -c $(CONFDIR) $(SPHINXOPTS)
+SITE          = $(PYTHON) -m talkbook.tools.site --html $(BUILDDIR)/html --deck $(BUILDDIR)/deck \
+                --site $(BUILDDIR)/site --deck-path $(DECK_PATH)
+PDF           = $(BUILDDIR)/dist/$(NAME)-slides.pdf
+HANDOUT       = $(BUILDDIR)/dist/$(NAME)-handout.pdf
 
+# The site's published address, for its sitemap and link previews: set it, or
+# let Read the Docs set it (the GitHub workflow sets it for GitHub Pages).
+export TALKBOOK_SITE_URL ?= $(READTHEDOCS_CANONICAL_URL)
+export TALKBOOK_CHROMIUM := $(CHROMIUM)
 # Reproducible archives: the time of the last commit unless told otherwise.
 SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 315532800)
 export SOURCE_DATE_EPOCH
 
+# Builds side by side, except when cleaning (`make clean all` runs in order).
+ifeq ($(filter clean clean-venv,$(MAKECMDGOALS)),)
+MAKEFLAGS += -j$(JOBS)
+endif
+
 .DEFAULT_GOAL := all
 
-.PHONY: all help venv html deck site zip pdf dist serve browser clean clean-venv test
-
+.PHONY: help
 help:
-	@echo "Targets:"
-	@echo "  all (default)  set up $(VENVDIR) if needed, build handbook and deck,"
-	@echo "                 assemble $(BUILDDIR)/site/ and $(BUILDDIR)/dist/$(NAME).zip"
-	@echo "  html           build the handbook only ($(BUILDDIR)/html)"
-	@echo "  deck           build the deck only ($(BUILDDIR)/deck)"
-	@echo "  site           assemble $(BUILDDIR)/site/ from both builds"
-	@echo "  zip            the offline download, $(BUILDDIR)/dist/$(NAME).zip"
-	@echo "  pdf            print the deck to $(PDF) (needs Chromium)"
-	@echo "  dist           the offline download with the deck's PDF in it"
-	@echo "  serve          live preview on http://127.0.0.1:$(PORT)/ (PORT=...), rebuilt on save"
-	@echo "  browser        check for Chromium; as root, install it when missing"
-	@echo "  test           run the whole test suite"
-	@echo "  bench          performance figures against their targets ($(BUILDDIR)/bench/results.json)"
-	@echo "  linkcheck      check every external URL of deck and handbook ($(BUILDDIR)/linkcheck/output.json)"
-	@echo "  venv           create $(VENVDIR) from $(REQUIREMENTS)"
-	@echo "  clean          remove $(BUILDDIR)/ (build output only; the warm build helper leaves with it)"
-	@echo "  clean-venv     remove $(VENVDIR)/"
-	@echo "  <builder>      any other Sphinx builder on the handbook, e.g. 'make text'"
-	@echo "TALKBOOK_WARM=0 turns off the warm build helper that makes rebuilds faster (README.md)."
+	@echo "Please use 'make <target>' where <target> is one of:"
+	@echo "  all        (the default) the handbook and the deck, $(BUILDDIR)/site/ and $(BUILDDIR)/dist/$(NAME).zip"
+	@echo "  html       the handbook only, in $(BUILDDIR)/html"
+	@echo "  deck       the deck only, in $(BUILDDIR)/deck"
+	@echo "  site       $(BUILDDIR)/site/ without the download"
+	@echo "  pdf        the deck as PDF, a page per build of a slide (needs Chromium)"
+	@echo "  handout    the deck with its speaker notes as PDF, a slide a page (needs Chromium)"
+	@echo "  dist       the download with both PDFs in it"
+	@echo "  serve      live preview on http://127.0.0.1:$(PORT)/, rebuilt and reloaded on save"
+	@echo "  linkcheck  check every external URL of both outputs, and the facts' dates (needs the network)"
+	@echo "  test       run the whole test suite"
+	@echo "  bench      speed and size figures ($(BUILDDIR)/bench/results.json)"
+	@echo "  browser    check for Chromium; as root, install it when it is missing"
+	@echo "  venv       create $(VENVDIR) with what builds the site"
+	@echo "  clean      remove $(BUILDDIR)/ (build output only)"
+	@echo "  clean-venv remove $(VENVDIR)/"
+	@echo "  <builder>  any other Sphinx builder on the handbook, e.g. 'make text'"
 
-all: zip
+# -- The virtual environment: one set of pinned requirements per purpose ------------
 
-venv: $(VENV_STAMP)
+$(PYTHON):
+	$(PYTHON3) -m venv $(VENVDIR) || { echo "error: could not create $(VENVDIR): install python3-venv"; exit 1; }
 
-$(VENV_STAMP): $(REQUIREMENTS)
-	@if [ ! -x "$(PYTHON)" ]; then \
-		echo "Creating $(VENVDIR) with $(PYTHON3)"; \
-		$(PYTHON3) -m venv $(VENVDIR) || { echo "error: could not create $(VENVDIR): install python3-venv"; exit 1; }; \
-	fi
-	$(PYTHON) -m pip install --quiet --disable-pip-version-check -r $(REQUIREMENTS)
+# requirements/<purpose>.txt installed; each file pins every package it needs.
+$(VENVDIR)/.installed-%: requirements/%.txt $(wildcard requirements/*.txt) | $(PYTHON)
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check -r $<
 	@touch $@
 
-# Put the site together from both builds (and, with --dist, the download).
-ASSEMBLE    = $(PYTHON) -m talkbook.site --html $(BUILDDIR)/html --deck $(BUILDDIR)/deck --site $(BUILDDIR)/site
-HTML_BUILD  = -b html -j $(JOBS) -d $(BUILDDIR)/doctrees/html $(SPHINXFLAGS) source $(BUILDDIR)/html
-DECK_BUILD  = -b revealjs -d $(BUILDDIR)/doctrees/deck $(SPHINXFLAGS) slides $(BUILDDIR)/deck
+.PHONY: venv
+venv: $(VENVDIR)/.installed-build
 
+# -- The two builds, and what is made of them ------------------------------------------
+
+.PHONY: html deck all site
 html: venv
-	@rm -f $(BUILDS_STAMP)
-	$(BUILD) $(HTML_BUILD)
+	$(SPHINXBUILD) -b html -d $(BUILDDIR)/doctrees/html $(SPHINXFLAGS) $(HANDBOOK) $(BUILDDIR)/html
 
 deck: venv
-	@rm -f $(BUILDS_STAMP)
-	$(BUILD) $(DECK_BUILD)
+	$(SPHINXBUILD) -b revealjs -d $(BUILDDIR)/doctrees/deck $(SPHINXFLAGS) $(DECK) $(BUILDDIR)/deck
 
-# Up-to-date checks: `make` with nothing changed runs nothing. Both builds run,
-# side by side, when a file either of them reads (directories too, so adding or
-# removing a file counts) changed since their last success (the stamp, taken
-# before they start), when an output is missing, or when SPHINXOPTS is set.
-# Changes are found by ctime, which also catches a file put back with an old
-# mtime; in talkbook/ only files count (Python adds __pycache__ folders there).
-# The site and the download are put together again after the builds.
-STAMPS       = $(BUILDDIR)/.stamps
-BUILDS_STAMP = $(STAMPS)/builds
-ZIP          = $(BUILDDIR)/dist/$(NAME).zip
-BUILD_INPUTS = conf.py Makefile source slides _templates _static talkbook
-changed_since = $(shell find $(BUILD_INPUTS) -name __pycache__ -prune -o -cnewer $(1) \
-	\( -type f -o ! -path 'talkbook*' \) -print -quit 2>/dev/null)
-BUILDS_DUE = $(or $(strip $(SPHINXOPTS)),$(if $(wildcard $(BUILDS_STAMP)),,missing), \
-	$(if $(and $(wildcard $(BUILDDIR)/html/index.html),$(wildcard $(BUILDDIR)/deck/index.html)),,missing), \
-	$(call changed_since,$(BUILDS_STAMP)))
+all: html deck
+	$(SITE) --dist $(BUILDDIR)/dist --name $(NAME)
 
-$(BUILDS_STAMP): $(VENV_STAMP) $(if $(strip $(BUILDS_DUE)),FORCE)
-	@mkdir -p $(STAMPS) && touch $@.new
-	$(BUILD) $(HTML_BUILD) --and $(DECK_BUILD)
-	@mv -f $@.new $@
+site: html deck
+	$(SITE)
 
-site: $(BUILDS_STAMP)
-	$(ASSEMBLE)
+.PHONY: pdf handout dist
+pdf: $(VENVDIR)/.installed-browser browser site
+	$(PYTHON) -m talkbook.tools.pdf --deck $(BUILDDIR)/site/$(DECK_PATH)/index.html --out $(PDF)
 
-zip: $(ZIP)
+handout: $(VENVDIR)/.installed-browser browser site
+	$(PYTHON) -m talkbook.tools.pdf --handout --deck $(BUILDDIR)/site/$(DECK_PATH)/index.html --out $(HANDOUT)
 
-$(ZIP): $(BUILDS_STAMP) $(if $(wildcard $(BUILDDIR)/site/index.html),,FORCE) \
-		$(if $(filter $(SOURCE_DATE_EPOCH),$(file <$(STAMPS)/epoch)),,FORCE)
-	$(ASSEMBLE) \
-		--dist $(BUILDDIR)/dist --name $(NAME)
-	@echo $(SOURCE_DATE_EPOCH) > $(STAMPS)/epoch
+dist: pdf handout
+	$(SITE) --dist $(BUILDDIR)/dist --name $(NAME) --extra $(PDF) --extra $(HANDOUT)
 
-.PHONY: FORCE
-FORCE:
+# -- Preview, link check ------------------------------------------------------------
 
-pdf: browser site
-	$(PYTHON) -m talkbook.pdf --deck $(BUILDDIR)/site/slides/index.html --out $(PDF)
+.PHONY: serve
+serve: $(VENVDIR)/.installed-preview
+	$(PYTHON) -m talkbook.tools.serve --port $(PORT) --builddir $(BUILDDIR) --confdir $(CONFDIR) \
+		--handbook $(HANDBOOK) --deck $(DECK) --deck-path $(DECK_PATH)
 
-dist: pdf
-	$(ASSEMBLE) \
-		--dist $(BUILDDIR)/dist --name $(NAME) --extra $(PDF)
+# Sphinx's linkcheck builder on each output (settings in conf.py), then one
+# report: $(BUILDDIR)/linkcheck/output.json, with the facts due for a check.
+LINKCHECK_HANDBOOK = $(BUILDDIR)/linkcheck/handbook
+LINKCHECK_DECK     = $(BUILDDIR)/linkcheck/deck
 
-serve: venv
-	$(PYTHON) -m talkbook.serve --port $(PORT) --builddir $(BUILDDIR)
+.PHONY: linkcheck linkcheck-handbook linkcheck-deck
+linkcheck-handbook: venv
+	-$(SPHINXBUILD) -b linkcheck -d $(BUILDDIR)/doctrees/linkcheck-handbook $(SPHINXFLAGS) $(HANDBOOK) $(LINKCHECK_HANDBOOK)
 
-# Chromium for the PDF and the browser tests: installed with apt-get when we are
-# root and it is missing; otherwise stop and say how to install it.
+linkcheck-deck: venv
+	-$(SPHINXBUILD) -b linkcheck -d $(BUILDDIR)/doctrees/linkcheck-deck $(SPHINXFLAGS) $(DECK) $(LINKCHECK_DECK)
+
+linkcheck: linkcheck-handbook linkcheck-deck
+	$(PYTHON) -m talkbook.tools.linkreport --confdir $(CONFDIR) --deck-path $(DECK_PATH) \
+		--handbook $(LINKCHECK_HANDBOOK) --deck $(LINKCHECK_DECK) --out $(BUILDDIR)/linkcheck/output.json
+
+# -- Tests and figures ---------------------------------------------------------------
+
+# Chromium, for the PDFs and the browser tests: installed with apt-get when we
+# are root and it is missing; otherwise stop and say how to install it.
+.PHONY: browser
 browser:
 	@if [ -x "$(CHROMIUM)" ]; then exit 0; fi; \
 	if [ "$(CHROMIUM)" = /usr/bin/chromium ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
@@ -142,30 +149,28 @@ browser:
 	fi
 
 # The browser tests save their screenshots in $(BUILDDIR)/screenshots/.
-test: venv browser
+.PHONY: test
+test: $(VENVDIR)/.installed-test browser
 	TALKBOOK_SCREENSHOTS=$(BUILDDIR)/screenshots $(PYTHON) -m pytest
 
-# Performance figures against their targets (bench/build.py): a table, and
-# $(BUILDDIR)/bench/results.json. A few minutes; it builds in a temporary folder.
+# Speed and size against the stock tools, run side by side (bench/build.py).
 .PHONY: bench
-bench: venv
+bench: $(VENVDIR)/.installed-bench
 	$(PYTHON) bench/build.py --out $(BUILDDIR)/bench
 
+# -- Cleaning, and every other Sphinx builder ------------------------------------------
+
+.PHONY: clean clean-venv
 clean:
 	rm -rf -- "$(BUILDDIR)"
 
 clean-venv:
 	rm -rf -- "$(VENVDIR)"
 
-# Every external URL of both outputs, checked once each (talkbook.linkcheck);
-# the report is $(BUILDDIR)/linkcheck/output.json. Needs the network.
-.PHONY: linkcheck
-linkcheck: site
-	$(PYTHON) -m talkbook.linkcheck --site $(BUILDDIR)/site --out $(BUILDDIR)/linkcheck
-
 # Files make must never try to build with the catch-all rule below.
-Makefile $(REQUIREMENTS) conf.py: ;
+Makefile conf.py: ;
+requirements/%.txt: ;
 
 # Any other Sphinx builder, on the handbook ("make text", "make epub", ...).
 %: venv
-	$(SPHINXBUILD) -M $@ source $(BUILDDIR) $(SPHINXFLAGS)
+	$(SPHINXBUILD) -M $@ $(HANDBOOK) $(BUILDDIR) $(SPHINXFLAGS)

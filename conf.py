@@ -1,10 +1,12 @@
 """One configuration for both outputs of the talk.
 
 The handbook is built from ``source/`` with the ``html`` builder and the deck
-from ``slides/`` with the ``revealjs`` builder, both with this file
-(``sphinx-build -c .``); the Makefile runs both and assembles the site.
+from ``slides/`` with sphinx-revealjs's ``revealjs`` builder, both with this
+file (``sphinx-build -c .``). talkbook tells the two apart by their source
+folder. The Makefile runs both and assembles the site.
 """
 
+import os
 import sys
 from pathlib import Path
 
@@ -23,15 +25,15 @@ language = "en"
 extensions = [
     # Third-party
     "myst_parser",
-    "sphinx_revealjs",
-    # This project
+    "sphinxext.opengraph",
+    # This project (it loads sphinx-revealjs for the deck, and the extensions below)
     "talkbook",
 ]
 
 root_doc = "index"
-templates_path = [str(ROOT / "_templates")]
-# Shared fragments and deck parts are included by pages, never pages themselves.
-exclude_patterns = ["_shared", "_shared/**", "_*.md", "**/_*.md"]
+templates_path = ["_templates"]
+# Shared fragments, data and deck parts are included by pages, never pages themselves.
+exclude_patterns = ["_shared", "_shared/**", "_data", "_*.md", "**/_*.md"]
 
 # Strict builds: every reference must resolve (the Makefile adds -W --keep-going).
 nitpicky = True
@@ -49,7 +51,7 @@ myst_heading_anchors = 3
 html_theme = "furo"
 html_title = "How to contribute to OpenStack"
 html_short_title = "OpenStack handbook"
-html_static_path = [str(ROOT / "_static" / "handbook")]
+html_static_path = ["_static/handbook"]
 html_css_files = ["handbook.css"]
 html_last_updated_fmt = None
 html_show_sourcelink = False
@@ -64,7 +66,7 @@ html_theme_options = {
 
 revealjs_html_theme = "talkbook-deck"
 revealjs_style_theme = "talkbook-deck.css"
-revealjs_static_path = [str(ROOT / "_static" / "deck")]
+revealjs_static_path = ["_static/deck"]
 revealjs_css_files = ["talk.css"]
 revealjs_use_index = False
 revealjs_use_section_ids = True  # with talkbook, a slide's id is its label
@@ -88,18 +90,39 @@ revealjs_script_plugins = [
 # -- Options for extensions --------------------------------------------------
 
 # - talkbook
+talkbook_deck_extensions = ["sphinx_revealjs"]
+talkbook_handbook_extensions = ["notfound.extension"]
 talkbook_deck_srcdir = "slides"
 talkbook_handbook_srcdir = "source"
 talkbook_deck_path = "slides"
 talkbook_deck_docname = "index"
+talkbook_projects_file = "source/_data/projects.yaml"
+talkbook_facts_file = "source/_data/facts.yaml"
+# Where the site is published, ending in "/": the sitemap, canonical links and
+# link previews need it. The Makefile passes it on from Read the Docs
+# (READTHEDOCS_CANONICAL_URL); the GitHub workflow sets it for Pages.
+talkbook_site_url = os.environ.get("TALKBOOK_SITE_URL", "")
 
-# - linkcheck
-# `python -m talkbook.linkcheck` (make linkcheck) checks every external URL of
-# the built site, deck and handbook, with these settings. Sphinx's names keep
-# their Sphinx meaning; every ignore and allowed redirect says why it is there.
-linkcheck_timeout = 20  # seconds: to connect, and for each read of an answer
-linkcheck_retries = 3  # attempts at a URL whose failure may pass (5xx, reset, timeout)
-linkcheck_rate_limit_timeout = 120.0  # most seconds to wait on a host's 429s for a URL
+# - sphinxext-opengraph (link previews; talkbook sets ogp_site_url from talkbook_site_url)
+ogp_site_name = "Get a Python job, Work on OpenStack!"
+ogp_image = "_static/social-card.png"  # the title slide, 1200x630 (make social-card)
+ogp_image_alt = "The title slide: Get a Python job, Work on OpenStack!, by Thierry Carrez"
+ogp_social_cards = {"enable": False}  # a picture of the talk instead of generated cards
+ogp_custom_meta_tags = ['<meta name="twitter:card" content="summary_large_image">']
+
+# - sphinx-notfound-page (talkbook sets notfound_urls_prefix from talkbook_site_url)
+notfound_context = {
+    "title": "Page not found",
+    "body": "<h1>Page not found</h1><p>This page is not here. Start again from the "
+    "<a href=\"index.html\">handbook's home page</a>, or use the search.</p>",
+}
+
+# - linkcheck (make linkcheck: Sphinx's builder on both outputs, one report)
+linkcheck_timeout = 20  # seconds to wait for each answer
+linkcheck_retries = 3  # attempts at a URL before it counts as broken
+linkcheck_workers = 8  # URLs checked at once (Sphinx's default is 5)
+linkcheck_rate_limit_timeout = 120.0  # most seconds to wait on a host's 429 answers for one URL
+linkcheck_report_timeouts_as_broken = False  # a timeout is its own status; the report counts it as a failure
 linkcheck_anchors = True  # a #fragment must be an id (or <a name>) on its page
 linkcheck_anchors_ignore = [
     "^!",  # Sphinx's default: #!... routes of script-driven pages, never ids
@@ -123,7 +146,3 @@ linkcheck_allowed_redirects = {
     # WordPress.com serves blogs on HTTPS only; the 2013 link is plain HTTP.
     r"^http://fnords\.wordpress\.com/?$": r"^https://fnords\.wordpress\.com/?$",
 }
-talkbook_linkcheck_per_host = 4  # requests under way at once to one host
-talkbook_linkcheck_cache_max_age = 86400  # seconds a working URL is not asked again
-talkbook_linkcheck_workers = 0  # URLs checked at once; 0: per_host x hosts, at most 128
-talkbook_linkcheck_backoff = 1.0  # seconds before the first retry; doubles each time
