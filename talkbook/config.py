@@ -47,8 +47,12 @@ def is_deck(config: Config) -> bool:
 
 
 def _role(app: Sphinx) -> str:
-    deck = Path(app.confdir, app.config.talkbook_deck_srcdir).resolve()
-    return "deck" if Path(app.srcdir).resolve() == deck else "handbook"
+    """"deck" or "handbook" by the build's source folder; "" when it is neither."""
+    srcdir = Path(app.srcdir).resolve()
+    for role in ("deck", "handbook"):
+        if srcdir == Path(app.confdir, app.config[f"talkbook_{role}_srcdir"]).resolve():
+            return role
+    return ""
 
 
 def _derive(app: Sphinx, config: Config) -> None:
@@ -66,13 +70,13 @@ def _check(app: Sphinx, config: Config) -> None:
             raise ConfigError(
                 f"conf.py: {name} must be a {wanted} ({meaning}), not {type(value).__name__} {value!r}."
             )
-    for name in ("talkbook_deck_srcdir", "talkbook_handbook_srcdir"):
-        folder = Path(app.confdir, config[name])
-        if not folder.is_dir():
-            raise ConfigError(
-                f"conf.py: {name} = {config[name]!r}, but {folder} is not a folder. "
-                "Set it to the folder that holds those sources."
-            )
+    if not _role(app):
+        raise ConfigError(
+            f"conf.py: this build's sources ({app.srcdir}) are neither the deck's "
+            f"(talkbook_deck_srcdir = {config.talkbook_deck_srcdir!r}) nor the handbook's "
+            f"(talkbook_handbook_srcdir = {config.talkbook_handbook_srcdir!r}): set those to the "
+            "two source folders, relative to conf.py."
+        )
     path = config.talkbook_deck_path
     if path.startswith("/") or ".." in path.split("/") or not path.strip("/"):
         raise ConfigError(
@@ -97,6 +101,5 @@ def setup_config(app: Sphinx) -> None:
     # Each project loads its own extensions (conf.py's values are readable
     # once declared): the handbook need not load sphinx-revealjs, which
     # declares itself unsafe for parallel reading, nor the deck a 404 page.
-    role = _role(app)
-    for name in app.config[f"talkbook_{role}_extensions"]:
+    for name in app.config[f"talkbook_{_role(app) or 'handbook'}_extensions"]:
         app.setup_extension(name)

@@ -15,8 +15,10 @@ import yaml
 
 #: In a data URL: what would end or break the markup it is written into.
 _BAD_URL_CHARS = re.compile(r"""[\s<>"'`\\]""")
-#: The key under which each mapping keeps the line it starts on.
+#: The key under which each mapping keeps the line it starts on...
 LINE = "__line__"
+#: ...and the line of each of its keys.
+KEY_LINES = "__key_lines__"
 
 
 class DataError(Exception):
@@ -36,7 +38,7 @@ class _LineLoader(yaml.SafeLoader):
 
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict:
-    mapping = {}
+    mapping: dict = {KEY_LINES: {}}
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
         if key in mapping:
@@ -44,6 +46,7 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict:
                 None, None, f"the key {key!r} appears twice", key_node.start_mark
             )
         mapping[key] = loader.construct_object(value_node, deep=True)
+        mapping[KEY_LINES][key] = key_node.start_mark.line + 1
     mapping[LINE] = node.start_mark.line + 1
     return mapping
 
@@ -111,7 +114,7 @@ def url(path: Path, line: int | None, entry: str, key: str, value: object) -> st
 
 
 def unknown_keys(path: Path, line: int | None, entry: str, found: dict, allowed: tuple[str, ...]) -> None:
-    unknown = set(found) - {LINE, *allowed}
+    unknown = set(found) - {LINE, KEY_LINES, *allowed}
     if unknown:
         raise DataError(path, line, f"{entry}: unknown field(s) {', '.join(sorted(unknown))}",
                         f"Remove them, or fix their spelling ({', '.join(allowed)}).")

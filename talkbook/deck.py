@@ -110,7 +110,9 @@ def _page_context(app: Sphinx, pagename: str, templatename: str, context: dict, 
         context["talkbook_handbook_uri"] = "../" * depth + "index.html"
 
 
-def _pygments_stylesheet(app: Sphinx, config: Config) -> None:
+def _deck_settings(app: Sphinx, config: Config) -> None:
+    # A slide's deep link is its section's id (its label, _check_and_label_slides).
+    config.revealjs_use_section_ids = True
     # sphinx-revealjs links only revealjs_css_files; the Pygments colours of
     # DeckTranslator's code blocks are in the pygments.css that every HTML
     # build writes.
@@ -123,6 +125,6 @@ def setup_deck(app: Sphinx) -> None:
         return  # the handbook's build (talkbook_deck_extensions)
     app.set_translator("revealjs", DeckTranslator, override=True)
     app.add_html_theme("talkbook-deck", str(THEME_DIR / "talkbook-deck"))
-    app.connect("config-inited", _pygments_stylesheet)
+    app.connect("config-inited", _deck_settings)
     app.connect("doctree-read", _check_and_label_slides)
     app.connect("html-page-context", _page_context)

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING
 
 from sphinx.errors import ConfigError
 
-from talkbook.data import LINE, DataError, load_yaml, mapping, md_link, md_text, text, unknown_keys, url
+from talkbook.data import KEY_LINES, LINE, DataError, load_yaml, mapping, md_link, md_text, text, unknown_keys, url
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -91,32 +91,33 @@ def load_facts(path: Path) -> Facts:
     entries = mapping(path, data[LINE], "'facts'", data.get("facts"))
     facts: dict[str, Fact] = {}
     for name, entry in entries.items():
-        if name == LINE:
+        if name in (LINE, KEY_LINES):
             continue
         where = f"fact {name!r}"
-        entry = mapping(path, entries[LINE], where, entry)
-        line = entry[LINE]
+        line = entries[KEY_LINES][name]  # the line of the fact's name
+        entry = mapping(path, line, where, entry)
         if not isinstance(name, str) or not _NAME.match(name):
             raise DataError(path, line, f"{where}: a fact's name is lowercase letters, digits and '_'",
                             "Rename it, as in 'current_series'; pages use it as {{ current_series }}.")
         unknown_keys(path, line, where, entry, ("value", "url", "checked", "source", "review_months", "note"))
+        at = {key: entry[KEY_LINES].get(key, line) for key in ("value", "url", "checked", "source", "review_months")}
         value = entry.get("value")
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             value = str(value)
         checked = entry.get("checked")
         if not isinstance(checked, dt.date) or isinstance(checked, dt.datetime):
-            raise DataError(path, line, f"{where}: 'checked' must be the date of the last check, not {checked!r}",
-                            "Write it as YYYY-MM-DD, the day you checked the value against its source.")
+            raise DataError(path, at["checked"], f"{where}: 'checked' must be the date of the last check, "
+                            f"not {checked!r}", "Write it as YYYY-MM-DD, the day you checked the value against its source.")
         if "source" not in entry:
             raise DataError(path, line, f"{where}: it has no 'source'",
                             "Add 'source: https://...', the primary source that confirms the value.")
         facts[name] = Fact(
             name=name,
-            value=text(path, line, where, "value", value),
-            url=url(path, line, where, "url", entry["url"]) if "url" in entry else "",
+            value=text(path, at["value"], where, "value", value),
+            url=url(path, at["url"], where, "url", entry["url"]) if "url" in entry else "",
             checked=checked,
-            source=url(path, line, where, "source", entry["source"]),
-            review_months=_months(path, line, where, entry.get("review_months", default)),
+            source=url(path, at["source"], where, "source", entry["source"]),
+            review_months=_months(path, at["review_months"], where, entry.get("review_months", default)),
             note=text(path, line, where, "note", entry.get("note"), required=False),
             line=line,
         )

@@ -14,7 +14,8 @@ Through Sphinx's documented events, this module covers what that misses:
 - **Site-wide inputs.** Templates and static files: a page links each
   stylesheet with its checksum (``?v=...``), and embeds its templates. When
   one changes, every page is written again.
-- **Removed pages.** Sphinx leaves their HTML behind; it is deleted here.
+- **Removed pages.** Sphinx leaves their HTML (and their copied source)
+  behind; both are deleted here.
 - **The search index.** Sphinx 9.0 keeps a page's index entries (the
   glossary's terms) only while it writes that page, so every build that does
   not write the glossary drops them (sphinx-doc/sphinx#12599); and an edit
@@ -126,10 +127,16 @@ def _outdated(app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[
         env.talkbook_content_changed = True  # type: ignore[attr-defined]
     if app.builder.format == "html":
         for docname in removed:
-            uri = app.builder.get_target_uri(docname)
-            page = Path(app.outdir, uri + ("index.html" if uri.endswith("/") or not uri else ""))
-            page.unlink(missing_ok=True)
+            _remove_output(app, docname)
     return outdated
+
+
+def _remove_output(app: Sphinx, docname: str) -> None:
+    """Delete what Sphinx wrote for a page that is gone: the page, its copied source."""
+    uri = app.builder.get_target_uri(docname)
+    Path(app.outdir, uri + ("index.html" if uri.endswith("/") or not uri else "")).unlink(missing_ok=True)
+    for suffix in app.config.source_suffix:
+        Path(app.outdir, "_sources", f"{docname}{suffix}{app.config.html_sourcelink_suffix}").unlink(missing_ok=True)
 
 
 # -- After reading: pages to write again ---------------------------------------------

@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from talkbook.data import LINE, DataError, load_yaml, mapping, text, unknown_keys, url
+from talkbook.data import KEY_LINES, LINE, DataError, load_yaml, mapping, text, unknown_keys, url
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 
@@ -66,12 +66,12 @@ def load_projects(path: Path) -> ProjectData:
     top_line = data.get(LINE)
 
     patterns = mapping(path, top_line, "'patterns'", data.get("patterns"))
-    kinds = [k for k in patterns if k != LINE]
+    kinds = [k for k in patterns if k not in (LINE, KEY_LINES)]
     if not kinds:
         raise DataError(path, patterns[LINE], "'patterns' is empty",
                         "Add one 'kind: https://...' line per kind of link, with {slug} for a project's own.")
     for key in kinds:
-        url(path, patterns[LINE], "'patterns'", key, patterns[key])
+        url(path, patterns[KEY_LINES][key], "'patterns'", key, patterns[key])
     today = mapping(path, top_line, "'today'", data.get("today"))
     as_of = today.get("as_of")
     if not isinstance(as_of, (str, int)) or not str(as_of).strip():
@@ -79,8 +79,8 @@ def load_projects(path: Path) -> ProjectData:
                         "Add as_of: \"YYYY-MM\" saying when the 'today' URLs were checked.")
     today_patterns = {k: patterns[k] for k in kinds}
     for key in today:
-        if key not in (LINE, "as_of"):
-            today_patterns[key] = url(path, today[LINE], "'today'", key, today[key])
+        if key not in (LINE, KEY_LINES, "as_of"):
+            today_patterns[key] = url(path, today[KEY_LINES][key], "'today'", key, today[key])
     per_project = [k for k in kinds if "{slug}" in patterns[k]]
     per_project_today = [k for k, v in today_patterns.items() if "{slug}" in v]
 
@@ -118,8 +118,9 @@ def load_projects(path: Path) -> ProjectData:
             if not _SLUG.match(current_slug):
                 raise DataError(path, renamed[LINE], f"{where}: renamed.slug {current_slug!r} is not a short "
                                 "lowercase name", "Use lowercase letters, digits, '.', '-' or '_'.")
-            renamed = {k: v for k, v in renamed.items() if k != LINE}
-        urls = {k: url(path, line, where, k, entry.get(k, patterns[k].replace("{slug}", slug))) for k in per_project}
+            renamed = {k: v for k, v in renamed.items() if k not in (LINE, KEY_LINES)}
+        urls = {k: url(path, entry[KEY_LINES].get(k, line), where, k, entry.get(k, patterns[k].replace("{slug}", slug)))
+                for k in per_project}
         now = {k: today_patterns[k].replace("{slug}", current_slug) for k in per_project_today}
         own_today = entry.get("today") or {}
         if own_today:
@@ -127,6 +128,6 @@ def load_projects(path: Path) -> ProjectData:
             unknown_keys(path, own_today[LINE], f"{where}: 'today'", own_today, tuple(per_project_today))
             for key in per_project_today:
                 if key in own_today:
-                    now[key] = url(path, own_today[LINE], where, f"today.{key}", own_today[key])
+                    now[key] = url(path, own_today[KEY_LINES][key], where, f"today.{key}", own_today[key])
         projects.append(Project(name, slug, summary, urls, now, note, renamed))
     return ProjectData(path, {k: patterns[k] for k in kinds}, today_patterns, str(as_of), tuple(projects))

@@ -1,29 +1,44 @@
-"""slide-only and handbook-only keep their content in one output."""
+"""slide-only and handbook-only keep their content in one output; deck directives in the handbook."""
 
 from __future__ import annotations
 
-from conftest import soup
+from conftest import soup, warnings
 
 
 def _text(app) -> str:
     return " ".join(soup(app.outdir / "index.html").get_text(" ").split())
 
 
-def test_markers_in_the_deck(build_root):
-    app = build_root("markers", "revealjs")
+def test_markers_in_the_deck(talk):
+    app = talk("markers", "deck")
+    page = soup(app.outdir / "index.html")
     text = _text(app)
     assert "Shared sentence for both outputs." in text
     assert "Only on the slide." in text
     assert "Only in the handbook." not in text
-    # The trap the markers avoid: the revealjs builder has the html tag too.
-    assert "Tagged html: also on the slide." in text
-    assert app.warning.getvalue() == ""
+    assert page.select_one("aside.notes").get_text(strip=True) == "Notes for the speaker."
+    fragments = [li.get_text(strip=True) for li in page.select("li.fragment")]
+    assert fragments == ["Appears one item at a time on the slide", "All at once in the handbook"]
+    assert warnings(app) == []
 
 
-def test_markers_in_the_handbook(build_root):
-    app = build_root("markers", "html")
+def test_markers_in_the_handbook(talk):
+    app = talk("markers", "handbook")
+    page = soup(app.outdir / "index.html")
     text = _text(app)
     assert "Shared sentence for both outputs." in text
     assert "Only in the handbook." in text
     assert "Only on the slide." not in text
-    assert app.warning.getvalue() == ""
+    # The speaker's notes stay with the speaker; fragments are a plain list.
+    assert "Notes for the speaker." not in text
+    items = [li.get_text(strip=True) for li in page.select("div.body li")]
+    assert items == ["Appears one item at a time on the slide", "All at once in the handbook"]
+    assert not page.select(".fragment")
+    assert warnings(app) == []
+
+
+def test_the_same_builder_on_either_side_keeps_each_sides_parts(talk):
+    # A side is known by its source folder, not by its builder: the link check
+    # of the deck sees the deck's parts.
+    deck = talk("markers", "deck", builder="html")
+    assert "Only on the slide." in _text(deck) and "Only in the handbook." not in _text(deck)

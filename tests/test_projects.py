@@ -1,4 +1,4 @@
-"""The project data file: loaded, checked, and rendered safely into both outputs."""
+"""The project data file: loaded and checked, every mistake named with its file, line and fix."""
 
 from __future__ import annotations
 
@@ -6,8 +6,9 @@ import textwrap
 
 import pytest
 
-from conftest import REPO, soup
-from talkbook.projects import ProjectDataError, load_projects
+from conftest import REPO
+from talkbook.data import DataError
+from talkbook.projects import load_projects
 
 GOOD = textwrap.dedent(
     """\
@@ -17,8 +18,9 @@ GOOD = textwrap.dedent(
       blueprints: https://blueprints.launchpad.net/{slug}
       review: https://review.openstack.org
     today:
-      as_of: "2025"
+      as_of: "2026-11"
       code: https://opendev.org/openstack/{slug}
+      mirror: https://github.com/openstack/{slug}
       review: https://review.opendev.org
     projects:
       - name: Nova
@@ -65,19 +67,19 @@ def test_urls_follow_the_patterns(tmp_path):
 @pytest.mark.parametrize(
     ("change", "line", "words"),
     [
-        (lambda t: t.replace("    slug: nova\n", "    slug: [nova\n"), 13, "YAML syntax error"),
-        (lambda t: t.replace("    summary: Compute resources (VMs)\n", ""), 11, "'summary' must be text, but it is missing"),
-        (lambda t: t.replace("summary: Compute resources (VMs)", "summary: [a, list]"), 11, "'summary' must be text, but it is a list"),
-        (lambda t: t + "  - name: nova\n    slug: nova2\n    summary: Again\n", 18, "the name 'nova' is already used by the entry on line 11"),
-        (lambda t: t.replace("review: https://review.opendev.org", "review: javascript:alert(1)"), 7, "not an http(s) URL"),
+        (lambda t: t.replace("    slug: nova\n", "    slug: [nova\n"), 14, "YAML syntax error"),
+        (lambda t: t.replace("    summary: Compute resources (VMs)\n", ""), 12, "'summary' must be text, but it is missing"),
+        (lambda t: t.replace("summary: Compute resources (VMs)", "summary: [a, list]"), 12, "'summary' must be text, but it is a list"),
+        (lambda t: t + "  - name: nova\n    slug: nova2\n    summary: Again\n", 19, "the name 'nova' is already used by the entry on line 12"),
+        (lambda t: t.replace("review: https://review.opendev.org", "review: javascript:alert(1)"), 10, "not an http(s) URL"),
         (lambda t: t.replace("code: https://github.com/openstack/{slug}", "code: ftp://example.org/{slug}"), 2, "not an http(s) URL"),
-        (lambda t: t.replace("    slug: nova\n", "    slug: nova\n    colour: blue\n"), 11, "unknown field(s) colour"),
+        (lambda t: t.replace("    slug: nova\n", "    slug: nova\n    colour: blue\n"), 12, "unknown field(s) colour"),
     ],
     ids=["syntax", "missing-field", "wrong-type", "duplicate", "javascript-url", "ftp-url", "unknown-field"],
 )
 def test_bad_data_names_file_line_entry_and_fix(tmp_path, change, line, words):
     path = _write(tmp_path, change(GOOD))
-    with pytest.raises(ProjectDataError) as caught:
+    with pytest.raises(DataError) as caught:
         load_projects(path)
     message = str(caught.value)
     assert message.startswith(f"{path}:{line}: "), message
@@ -88,21 +90,29 @@ def test_bad_data_names_file_line_entry_and_fix(tmp_path, change, line, words):
 def test_not_utf8_is_reported(tmp_path):
     path = tmp_path / "projects.yaml"
     path.write_bytes(GOOD.encode("utf-8").replace(b"Compute", b"Comp\xe9te"))
-    with pytest.raises(ProjectDataError, match="not UTF-8"):
+    with pytest.raises(DataError, match="not UTF-8"):
         load_projects(path)
 
 
-@pytest.mark.parametrize("builder", ["html", "revealjs"])
-def test_text_from_data_is_escaped_in_both_outputs(build_root, builder):
-    app = build_root("render", builder)
-    assert "WARNING" not in app.warning.getvalue()
-    page = soup(app.outdir / "index.html")
-    rendered = page.select_one("ul.render-test")
-    assert rendered is not None
-    assert not rendered.find("script") and not rendered.find("img")
-    assert not page.find(attrs={"onload": True}) and not page.find(attrs={"onerror": True})
-    assert not [a for a in page.find_all("a", href=True) if a["href"].lower().startswith("javascript:")]
-    items = rendered.find_all("li")
-    assert items[0].find("a").get_text() == 'Hostile <script>alert("name")</script>'
-    assert items[0]["title"] == 'Breaks out" onload="alert(1)" of attributes'
-    assert "<img src=x onerror=alert(2)>" in items[0].get_text()
+def test_kinds_of_links_come_from_the_patterns(tmp_path):
+    # No kind is built in: a talk about another project names its own.
+    path = _write(tmp_path, textwrap.dedent(
+        """\
+        patterns:
+          source: https://git.example.test/{slug}
+          chat: https://chat.example.test
+        today:
+          as_of: "2026-11"
+          docs: https://docs.example.test/{slug}/
+        projects:
+          - name: Widget
+            slug: widget
+            summary: Makes widgets
+            today: {docs: https://widget.example.test/}
+        """))
+    data = load_projects(path)
+    widget = data.projects[0]
+    assert widget.urls == {"source": "https://git.example.test/widget"}
+    assert widget.today == {"source": "https://git.example.test/widget", "docs": "https://widget.example.test/"}
+    assert data.all_urls() == ["https://git.example.test/widget", "https://widget.example.test/",
+                               "https://chat.example.test"]

@@ -4,5 +4,3 @@ exclude_patterns = ["slides", "_shared", "_build", "_*.md"]
 myst_enable_extensions = ["colon_fence"]
 talkbook_deck_srcdir = "slides"
 talkbook_handbook_srcdir = "."
-talkbook_projects_file = ""
-revealjs_use_section_ids = True
