@@ -1,4 +1,9 @@
-"""Broken sources through the real build: one clear message, no traceback, nothing lost."""
+"""Broken sources through the real build: one clear message, no traceback, nothing lost.
+
+Each case of tests/bad-input/ is a mistake a speaker makes, put into a copy of
+the small talk of tests/talks/second/ and built with ``make``, as a speaker
+builds: the machinery, not the talk, says what is wrong.
+"""
 
 from __future__ import annotations
 
@@ -11,30 +16,21 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO
+from conftest import REPO, make
 
 CORPUS = Path(__file__).resolve().parent / "bad-input"
 CASES = sorted(p.name for p in CORPUS.iterdir() if p.is_dir())
-SOURCES = ["conf.py", "Makefile", "requirements.txt", "source", "slides", "_templates", "_static", "talkbook"]
+TALK = REPO / "tests" / "talks" / "second"
 
 
-def copy_project(target: Path) -> Path:
-    target.mkdir(parents=True, exist_ok=True)
-    for name in SOURCES:
-        src = REPO / name
-        if src.is_dir():
-            shutil.copytree(src, target / name, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy2(src, target / name)
+def copy_talk(target: Path) -> Path:
+    shutil.copytree(TALK, target)
     return target
 
 
-def make(project: Path, *targets: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        ["make", "--no-print-directory", "-C", str(project), *targets,
-         f"VENVDIR={REPO / '.venv'}", f"BUILDDIR={project / '_build'}", "SOURCE_DATE_EPOCH=1700000000"],
-        capture_output=True, text=True,
-    )
+def build(talk: Path) -> subprocess.CompletedProcess:
+    return make(REPO, "all", builddir=talk / "_build", CONFDIR=str(talk), HANDBOOK=str(talk / "source"),
+                DECK=str(talk / "slides"), NAME="tea")
 
 
 def apply_case(project: Path, case: str) -> dict:
@@ -52,7 +48,9 @@ def apply_case(project: Path, case: str) -> dict:
 
 
 def problems(stderr: str) -> list[str]:
-    return [l for l in stderr.splitlines() if re.search(r": (WARNING|ERROR|CRITICAL|SEVERE): |^error: ", l)]
+    """The distinct problems reported: a mistake in a file both builds read is reported by each."""
+    found = [l for l in stderr.splitlines() if re.search(r": (WARNING|ERROR|CRITICAL|SEVERE): |^error: ", l)]
+    return list(dict.fromkeys(found))
 
 
 def test_corpus_covers_the_issue():
@@ -63,9 +61,9 @@ def test_corpus_covers_the_issue():
 
 @pytest.mark.parametrize("case", CASES)
 def test_bad_input_gets_one_clear_message(tmp_path, case):
-    project = copy_project(tmp_path / "project")
+    project = copy_talk(tmp_path / "talk")
     expect = apply_case(project, case)
-    result = make(project, "all")
+    result = build(project)
     output = result.stdout + result.stderr
     assert result.returncode != 0, output
     assert "Traceback" not in output and "Versions\n====" not in output, output
@@ -85,30 +83,33 @@ def _digest(path: Path) -> dict[str, str]:
 
 
 def test_failed_build_keeps_the_previous_site_and_download(tmp_path):
-    project = copy_project(tmp_path / "project")
-    first = make(project, "all")
+    project = copy_talk(tmp_path / "talk")
+    first = build(project)
     assert first.returncode == 0, first.stderr
     site, dist = project / "_build" / "site", project / "_build" / "dist"
     before = (_digest(site), _digest(dist))
+    data = project / "source" / "_data" / "projects.yaml"
+    shutil.copy2(data, tmp_path / "projects.yaml")
     apply_case(project, "data-duplicate")
-    assert make(project, "all").returncode != 0
+    assert build(project).returncode != 0
     assert (_digest(site), _digest(dist)) == before
     # A failure at the very end (the audit) keeps them too.
     with open(project / "conf.py", "a", encoding="utf-8") as conf:
-        conf.write('\nrevealjs_css_files = ["talk.css", "https://tracker.example.org/pixel.css"]\n')
-    (project / "source" / "_data" / "projects.yaml").write_text((REPO / "source/_data/projects.yaml").read_text())
-    result = make(project, "all")
+        conf.write('\nrevealjs_css_files = ["deck.css", "https://tracker.example.org/pixel.css"]\n')
+    shutil.copy2(tmp_path / "projects.yaml", data)
+    result = build(project)
     assert result.returncode != 0
     assert "slides/index.html" in result.stderr and "https://tracker.example.org/pixel.css" in result.stderr
     assert (_digest(site), _digest(dist)) == before
 
 
 def test_clean_removes_build_output_only(tmp_path):
+    from conftest import copy_project
+
     project = copy_project(tmp_path / "project")
     (project / "_build" / "site").mkdir(parents=True)
     sources = _digest(project / "source"), _digest(project / "slides")
-    result = subprocess.run(["make", "-C", str(project), "clean", f"VENVDIR={REPO / '.venv'}"],
-                            capture_output=True, text=True)
+    result = make(project, "clean")
     assert result.returncode == 0
     assert not (project / "_build").exists()
     assert (_digest(project / "source"), _digest(project / "slides")) == sources
