@@ -34,6 +34,8 @@ SITE          = $(PYTHON) -m talkbook.tools.site --html $(BUILDDIR)/html --deck 
                 --site $(BUILDDIR)/site --deck-path $(DECK_PATH)
 PDF           = $(BUILDDIR)/dist/$(NAME)-slides.pdf
 HANDOUT       = $(BUILDDIR)/dist/$(NAME)-handout.pdf
+# The link previews' picture (ogp_image in conf.py): the title slide, taken by make social-card.
+SOCIAL_CARD   ?= _static/handbook/social-card.png
 
 # The site's published address, for its sitemap and link previews: set it, or
 # let Read the Docs set it (the GitHub workflow sets it for GitHub Pages).
@@ -60,6 +62,7 @@ help:
 	@echo "  pdf        the deck as PDF, a page per build of a slide (needs Chromium)"
 	@echo "  handout    the deck with its speaker notes as PDF, a slide a page (needs Chromium)"
 	@echo "  dist       the download with both PDFs in it"
+	@echo "  social-card  the link previews' picture, $(SOCIAL_CARD), from the title slide (needs Chromium)"
 	@echo "  serve      live preview on http://127.0.0.1:$(PORT)/, rebuilt and reloaded on save"
 	@echo "  linkcheck  check every external URL of both outputs, and the facts' dates (needs the network)"
 	@echo "  test       run the whole test suite"
@@ -107,6 +110,10 @@ handout: $(VENVDIR)/.installed-browser browser site
 
 dist: pdf handout
 	$(SITE) --dist $(BUILDDIR)/dist --name $(NAME) --extra $(PDF) --extra $(HANDOUT)
+
+.PHONY: social-card
+social-card: $(VENVDIR)/.installed-browser browser site
+	$(PYTHON) -m talkbook.tools.card --deck $(BUILDDIR)/site/$(DECK_PATH)/index.html --out $(SOCIAL_CARD)
 
 # -- Preview, link check ------------------------------------------------------------
 

@@ -69,7 +69,6 @@ revealjs_style_theme = "talkbook-deck.css"
 revealjs_static_path = ["_static/deck"]
 revealjs_css_files = ["talk.css"]
 revealjs_use_index = False
-revealjs_use_section_ids = True  # with talkbook, a slide's id is its label
 revealjs_script_conf = {
     "hash": True,  # each slide's URL fragment is its label: index.html#/why-python
     "slideNumber": "c/t",
@@ -108,7 +107,12 @@ ogp_site_name = "Get a Python job, Work on OpenStack!"
 ogp_image = "_static/social-card.png"  # the title slide, 1200x630 (make social-card)
 ogp_image_alt = "The title slide: Get a Python job, Work on OpenStack!, by Thierry Carrez"
 ogp_social_cards = {"enable": False}  # a picture of the talk instead of generated cards
-ogp_custom_meta_tags = ['<meta name="twitter:card" content="summary_large_image">']
+ogp_custom_meta_tags = [
+    '<meta name="twitter:card" content="summary_large_image">',
+    # The picture's size: tests/test_previews.py checks it against the file.
+    '<meta property="og:image:width" content="1200">',
+    '<meta property="og:image:height" content="630">',
+]
 
 # - sphinx-notfound-page (talkbook sets notfound_urls_prefix from talkbook_site_url)
 notfound_context = {

@@ -26,7 +26,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 #: What the build needs besides the Markdown sources, copied as they are.
-MACHINERY = ["conf.py", "Makefile", "requirements.txt", "_templates", "_static", "talkbook"]
+MACHINERY = ["conf.py", "Makefile", "requirements", "_templates", "_static", "talkbook"]
 
 SLIDES, PAGES, LINKS_PER_PAGE = 300, 200, 10
 SLIDES_PER_PART, PAGES_PER_SECTION = 30, 20
@@ -80,7 +80,8 @@ def generate(out: Path, scale: int = 1) -> dict[str, int]:
     (source / "_shared").mkdir(parents=True)
     (source / "_data").mkdir()
     deck.mkdir()
-    shutil.copy2(ROOT / "source" / "_data" / "projects.yaml", source / "_data" / "projects.yaml")
+    for data in ("projects.yaml", "facts.yaml"):
+        shutil.copy2(ROOT / "source" / "_data" / data, source / "_data" / data)
 
     # The deck: a title slide, then parts of 30 slides; slide 3k+1 shows fragment k.
     fragment_of = {3 * k + 1: k for k in range(fragments)}

@@ -25,6 +25,8 @@ pytest_plugins = "sphinx.testing.fixtures"
 REPO = Path(__file__).resolve().parent.parent
 ROOTS = Path(__file__).resolve().parent / "roots"
 NAME = "get-a-python-job"
+#: The talk as exported, kept in the repository so that a clone is self-contained.
+SEED = REPO / "tests" / "data" / "get-a-python-job.md"
 #: The address the session's site is built for (RFC 2606: an example domain).
 SITE_URL = "https://talk.example.org/"
 #: What a copy of the project needs to build (tests that edit sources work on one).

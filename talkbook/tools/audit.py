@@ -85,7 +85,9 @@ def remote_in_page(text: str) -> list[str]:
     parser = _AssetParser()
     parser.feed(text)
     parser.close()
-    if parser.in_style:  # a <style> never closed: a browser applies it to the end
+    if parser.in_style:  # a <style> never closed: a browser applies it to the end of the page
+        rest = text[text.lower().rfind("<style"):]
+        parser.style = [rest[rest.find(">") + 1:]]
         parser.end_style()
     return parser.remote
 

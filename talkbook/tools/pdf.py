@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 from talkbook.tools.browser import BrowserMissing, check_chromium, is_local, launch
@@ -42,17 +43,19 @@ SLIDES_QUERY = "?print-pdf"
 HANDOUT_QUERY = "?print-pdf&showNotes=separate-page&pdfSeparateFragments=false"
 
 
-def print_deck(deck: Path, out: Path, chromium: str | None = None, timeout: float = 60.0,
-               handout: bool = False) -> int:
-    """Write *deck* (a built reveal.js page) to *out* as PDF; return the page count."""
+@contextmanager
+def open_deck(deck: Path, query: str, viewport: dict, chromium: str | None = None, timeout: float = 60.0):
+    """The built *deck* open from disk in headless Chromium, laid out by reveal.js: a Playwright page.
+
+    Every request that would leave the machine is refused; a refused or failed
+    request, or a script error, raises PdfError once the caller is done.
+    """
     from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import sync_playwright
 
     if not deck.is_file():
         raise PdfError(f"{deck} does not exist: build the site first (make site).")
     check_chromium(chromium)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    partial = out.with_name(f".{out.name}.partial")
     refused: list[str] = []
     failed: list[str] = []
     errors: list[str] = []
@@ -68,29 +71,40 @@ def print_deck(deck: Path, out: Path, chromium: str | None = None, timeout: floa
         with sync_playwright() as playwright:
             browser = launch(playwright, chromium)
             try:
-                page = browser.new_page(viewport={"width": 1280, "height": 720})
+                page = browser.new_page(viewport=viewport)
                 page.set_default_timeout(timeout * 1000)
                 page.route("**/*", route)
                 page.on("requestfailed", lambda r: failed.append(r.url))
                 page.on("pageerror", lambda e: errors.append(str(e)))
                 page.add_init_script(_LISTEN_SCRIPT)
-                page.goto(deck.resolve().as_uri() + (HANDOUT_QUERY if handout else SLIDES_QUERY))
-                page.wait_for_function(_READY)
-                page.pdf(path=str(partial), prefer_css_page_size=True, print_background=True)
+                page.goto(deck.resolve().as_uri() + query)
+                page.wait_for_function(_READY if "print-pdf" in query else "() => window.Reveal && Reveal.isReady()")
+                yield page
             finally:
                 browser.close()
     except PlaywrightError as err:
-        partial.unlink(missing_ok=True)
         first = (str(err).strip().splitlines() or ["unknown error"])[0]
-        raise PdfError(f"Chromium could not print {deck}: {first}") from None
+        raise PdfError(f"Chromium could not open {deck}: {first}") from None
     if errors:
-        partial.unlink(missing_ok=True)
-        raise PdfError(f"the deck's script failed while printing: {errors[0]}")
+        raise PdfError(f"the deck's script failed: {errors[0]}")
     broken = [u for u in failed if u not in refused]
     if broken or refused:
-        partial.unlink(missing_ok=True)
         what = "asks for a file that is not there" if broken else "asks for something off this machine"
         raise PdfError(f"the deck {what}: {(broken or refused)[0]}")
+
+
+def print_deck(deck: Path, out: Path, chromium: str | None = None, timeout: float = 60.0,
+               handout: bool = False) -> int:
+    """Write *deck* (a built reveal.js page) to *out* as PDF; return the page count."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    partial = out.with_name(f".{out.name}.partial")
+    try:
+        with open_deck(deck, HANDOUT_QUERY if handout else SLIDES_QUERY, {"width": 1280, "height": 720},
+                       chromium, timeout) as page:
+            page.pdf(path=str(partial), prefer_css_page_size=True, print_background=True)
+    except PdfError:
+        partial.unlink(missing_ok=True)
+        raise
     pages = count_pages(partial)
     partial.replace(out)
     return pages

@@ -46,10 +46,8 @@ IGNORED_SUFFIXES = (".pyc", "~", ".swp", ".swx", ".tmp")
 #: The path of the reload socket, and the script that every served page gets.
 RELOAD_PATH = "/_talkbook/reload"
 RELOAD_SCRIPT = f"""<script>
-(function () {{
-  var socket = new WebSocket("ws://" + location.host + "{RELOAD_PATH}");
-  socket.onmessage = function () {{ location.reload(); }};
-}})();
+window.talkbookReload = new WebSocket("ws://" + location.host + "{RELOAD_PATH}");
+window.talkbookReload.onmessage = function () {{ location.reload(); }};
 </script>"""
 
 

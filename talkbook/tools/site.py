@@ -48,6 +48,8 @@ SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 ZIP_EPOCH_MIN = 315532800
 
 _HTML_REF = re.compile(r"""\b(?:href|src)\s*=\s*(["'])([^"']+)\1""")
+#: A link preview's picture: a file of the site, named by its address (or from the site's root).
+_PREVIEW_IMAGE = re.compile(r'<meta\s+(?:property|name)="(?:og|twitter):image"\s+content="([^"]+)"')
 
 
 class SiteError(Exception):
@@ -70,10 +72,24 @@ def local_refs(path: Path, text: str) -> set[Path]:
     return found
 
 
-def prune_static(site: Path) -> None:
-    """Delete each file under a ``_static/`` folder that no page or kept stylesheet uses."""
+def preview_images(site: Path, text: str, site_url: str) -> set[Path]:
+    """The files of *site* that a page's link preview shows (``og:image``)."""
+    found = set()
+    for url in _PREVIEW_IMAGE.findall(text):
+        if site_url and url.startswith(site_url):
+            url = url[len(site_url):]
+        if not urlsplit(url).scheme:
+            found.add((site / unquote(urlsplit(url).path.lstrip("/"))).resolve())
+    return found
+
+
+def prune_static(site: Path, site_url: str = "") -> None:
+    """Delete each file under a ``_static/`` folder that no page, kept stylesheet or link preview uses."""
     keep: set[Path] = set()
-    todo = [p.resolve() for p in site.rglob("*.html")]
+    # The pages: an HTML file among static files (reveal.js ships one) is not one.
+    todo = [p.resolve() for p in site.rglob("*.html") if "_static" not in p.relative_to(site).parts]
+    for page in list(todo):
+        todo.extend(preview_images(site.resolve(), page.read_text(encoding="utf-8", errors="replace"), site_url))
     while todo:
         path = todo.pop()
         if path in keep or not path.is_file():
@@ -99,7 +115,7 @@ def write_sitemap(site: Path, site_url: str) -> Path:
     ElementTree.register_namespace("", SITEMAP_NS)
     root = ElementTree.Element(f"{{{SITEMAP_NS}}}urlset")
     for page in sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html")):
-        if page in NOT_CONTENT or "/_static/" in f"/{page}":
+        if page in NOT_CONTENT or "_static" in page.split("/"):
             continue
         ElementTree.SubElement(ElementTree.SubElement(root, f"{{{SITEMAP_NS}}}url"),
                                f"{{{SITEMAP_NS}}}loc").text = site_url + page
@@ -140,7 +156,7 @@ def assemble(html: Path, deck: Path, site: Path, deck_path: str = "slides", site
     # The deck's inventory and 404 page would shadow nothing useful: the site has its own.
     for name in ("objects.inv", "404.html"):
         (target / name).unlink(missing_ok=True)
-    prune_static(staging)
+    prune_static(staging, site_url)
     if site_url:
         write_sitemap(staging, site_url)
     forbidden = [Path.cwd(), html.parent, site.parent, Path(__file__).resolve().parents[2]]

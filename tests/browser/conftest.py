@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pytest
 
-from talkbook.browser import BrowserMissing, check_chromium, is_local, launch
+from talkbook.tools.browser import BrowserMissing, check_chromium, is_local, launch
 
 REPO = Path(__file__).resolve().parents[2]
 DESKTOP = {"width": 1280, "height": 720}

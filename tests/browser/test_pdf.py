@@ -1,4 +1,4 @@
-"""The deck as PDF: `make dist` prints it with Chromium and puts it into the download."""
+"""The deck as PDF, and its handout: `make dist` prints both with Chromium and puts them into the download."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import pytest
 from pypdf import PdfReader
 
 from browser.support import REPO, deck_slides, exported_pages, normalise
-from conftest import NAME, run_make
+from conftest import NAME, REPO as ROOT, make
 
 
 @pytest.fixture(scope="module")
@@ -21,7 +21,8 @@ def dist_build(built_site, chromium, tmp_path_factory) -> Path:
     """`make dist` in a copy of the session's build: the shared build stays as `make` left it."""
     builddir = tmp_path_factory.mktemp("dist-build") / "build"
     shutil.copytree(built_site.builddir, builddir, symlinks=True)
-    run_make("dist", builddir)
+    result = make(ROOT, "dist", builddir=builddir)
+    assert result.returncode == 0, result.stdout + result.stderr
     return builddir
 
 
@@ -56,11 +57,12 @@ def test_the_pdf_is_at_the_top_of_the_download(dist, dist_build):
         names = archive.namelist()
         assert f"{NAME}/{dist.name}" in names
         assert archive.read(f"{NAME}/{dist.name}") == dist.read_bytes()
-    assert not any(n.endswith(".pdf") for n in names if n != f"{NAME}/{dist.name}")
+    pdfs = sorted(n for n in names if n.endswith(".pdf"))
+    assert pdfs == [f"{NAME}/{NAME}-handout.pdf", f"{NAME}/{dist.name}"]
 
 
 def _pdf_cli(*args, env=None):
-    return subprocess.run([sys.executable, "-m", "talkbook.pdf", *args], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "talkbook.tools.pdf", *args], capture_output=True, text=True,
                           cwd=REPO, env=env)
 
 
@@ -72,11 +74,38 @@ def test_cli_without_a_browser_says_how_to_install_it(built_site, tmp_path):
     assert "apt-get install -y chromium" in result.stderr and "Traceback" not in result.stderr
     assert not (tmp_path / "x.pdf").exists()
     # make stops at the browser check, with the same command.
-    made = run_make("pdf", tmp_path / "build", f"CHROMIUM={tmp_path / 'no-chromium'}", check=False)
+    made = make(ROOT, "pdf", builddir=tmp_path / "build", CHROMIUM=str(tmp_path / "no-chromium"))
     assert made.returncode != 0 and "apt-get install -y chromium" in made.stdout + made.stderr
 
 
 def test_cli_without_a_deck_says_to_build_it(tmp_path, chromium):
     result = _pdf_cli("--deck", str(tmp_path / "missing.html"), "--out", str(tmp_path / "x.pdf"))
     assert result.returncode == 1
-    assert result.stderr == f"error: {tmp_path / 'missing.html'} does not exist: build the deck first (make site).\n"
+    assert result.stderr == f"error: {tmp_path / 'missing.html'} does not exist: build the site first (make site).\n"
+
+
+@pytest.fixture(scope="module")
+def handout(dist_build) -> Path:
+    pdf = dist_build / "dist" / f"{NAME}-handout.pdf"
+    assert pdf.is_file()
+    return pdf
+
+
+def test_the_handout_has_each_slide_once_then_its_notes(handout, built_site):
+    from bs4 import BeautifulSoup
+
+    deck = BeautifulSoup(built_site.deck_html.read_text(encoding="utf-8"), "html.parser")
+    slides = deck_slides(built_site.deck_html)
+    notes = [normalise(aside.get_text(" ")) for aside in deck.select("aside.notes")]
+    pages = [normalise(page.extract_text()) for page in PdfReader(handout).pages]
+    # A page a slide, its fragments all shown, and a page for its notes.
+    assert len(pages) == len(slides) + len(notes)
+    text = " ".join(pages)
+    for note in notes:
+        assert note and note in text, f"the handout lacks the notes {note[:80]!r}"
+    assert "Software as a service" in text and "Platform as a service" in text
+
+
+def test_the_handout_is_at_the_top_of_the_download(handout, dist_build):
+    with zipfile.ZipFile(dist_build / "dist" / f"{NAME}.zip") as archive:
+        assert archive.read(f"{NAME}/{handout.name}") == handout.read_bytes()

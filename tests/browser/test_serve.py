@@ -120,7 +120,7 @@ def test_changes_rebuild_both_outputs_and_reload_the_pages(served, open_tab):
     deck.wait_for_function(READY)
     # Both pages listen for the preview's reload signal.
     for page in (handbook, deck):
-        page.wait_for_function("() => typeof ws !== 'undefined' && ws.readyState === WebSocket.OPEN")
+        page.wait_for_function("() => window.talkbookReload && talkbookReload.readyState === WebSocket.OPEN")
 
     token = f"Livepreview{secrets.token_hex(4)}"
     fragment = served.root / FRAGMENT
