@@ -16,6 +16,11 @@ Through Sphinx's documented events, this module covers what that misses:
   one changes, every page is written again.
 - **Removed pages.** Sphinx leaves their HTML (and their copied source)
   behind; both are deleted here.
+- **Moved labels.** Reading alone, Sphinx forgets a page's labels just
+  before it reads that page again: a label moved to a page that is read
+  first was a "duplicate label". The labels of every page to be read are
+  forgotten before the first is read, as Sphinx does when it reads in
+  parallel (``env-before-read-docs``, the standard domain's ``clear_doc``).
 - **The search index.** Sphinx 9.0 keeps a page's index entries (the
   glossary's terms) only while it writes that page, so every build that does
   not write the glossary drops them (sphinx-doc/sphinx#12599); and an edit
@@ -139,6 +144,12 @@ def _remove_output(app: Sphinx, docname: str) -> None:
         Path(app.outdir, "_sources", f"{docname}{suffix}{app.config.html_sourcelink_suffix}").unlink(missing_ok=True)
 
 
+def _forget_before_reading(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+    std = env.get_domain("std")
+    for docname in docnames:
+        std.clear_doc(docname)
+
+
 # -- After reading: pages to write again ---------------------------------------------
 
 
@@ -180,4 +191,6 @@ def setup_incremental(app: Sphinx) -> None:
     app.connect("env-purge-doc", _purge)
     app.connect("env-merge-info", _merge)
     app.connect("env-get-outdated", _outdated)
+    # Last: the list of pages to read is final.
+    app.connect("env-before-read-docs", _forget_before_reading, priority=900)
     app.connect("env-get-updated", _to_write)

@@ -6,8 +6,9 @@ import re
 import unicodedata
 from pathlib import Path
 
-#: Pages that are builds of one slide (a fragment appearing at a time).
-BUILDS = [(5, 6, 7, 8)]
+#: Pages that are builds of one slide (a fragment appearing at a time): "Other
+#: « cloud »" shows Platform as a service, then adds one item a page.
+BUILDS = [(6, 7, 8)]
 
 
 def pages(seed: Path) -> dict[int, str]:
@@ -20,7 +21,7 @@ def pages(seed: Path) -> dict[int, str]:
 
 
 def slides(seed: Path) -> list[tuple[int, ...]]:
-    """The seed's pages grouped into slides, in order: [(1,), (2,), ..., (5, 6, 7, 8), ...]."""
+    """The seed's pages grouped into slides, in order: [(1,), (2,), ..., (5,), (6, 7, 8), ...]."""
     numbers = sorted(pages(seed))
     grouped: list[tuple[int, ...]] = []
     for number in numbers:

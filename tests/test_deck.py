@@ -67,22 +67,28 @@ def test_titles_follow_the_seed(deck):
     assert matched == len(sections) - 1
 
 
-def test_pages_5_to_8_are_fragments_of_one_slide(deck):
+def test_pages_6_to_8_are_one_slide_that_adds_an_item_a_page(deck):
     seed_pages = pages(SEED)
     sections = _slide_sections(deck)
-    index = slides(SEED).index((5, 6, 7, 8))
-    cloud = sections[index]
-    fragments = cloud.select(".fragment")
-    assert len(fragments) == 3  # pages 6, 7 and 8 each add one item to page 5
-    for page, fragment in zip((6, 7, 8), fragments):
+    other = sections[slides(SEED).index((6, 7, 8))]
+    assert other["id"] == "other-cloud"
+    fragments = other.select(".fragment")
+    assert len(fragments) == 2  # pages 7 and 8 each add one item to page 6
+    shown = words(" ".join(t for t in other.find_all(string=True)
+                           if not t.find_parent(class_="fragment") and not t.find_parent("aside")))
+    assert {"platform", "as", "a", "service"} <= shown  # page 6's item, there from the start
+    for page, fragment in zip((7, 8), fragments):
         added = set(Counter(word_list(seed_pages[page])) - Counter(word_list(seed_pages[page - 1])))
         assert added and added <= words(fragment.get_text(" ")), (page, added)
-    # No copy of the slide: the IaaS bullets appear once in the whole deck.
+    # Page 5 is a slide of its own, without fragments, and its bullets appear once in the deck.
+    iaas = sections[slides(SEED).index((5,))]
+    assert iaas["id"] == "cloud-flavours" and not iaas.select(".fragment")
     assert len(deck.find_all(string=re.compile("API-driven, on-demand"))) == 1
-    # The layered picture is drawn, as an accessible SVG diagram.
-    svg = cloud.find("svg")
-    assert svg is not None and svg.get("role") == "img" and svg.get("aria-label")
-    assert [t.get_text() for t in svg.find_all("text")] == ["Services", "Open source", "Software"]
+    # The layered picture stands beside both, as an accessible SVG diagram.
+    for section in (iaas, other):
+        svg = section.find("svg")
+        assert svg is not None and svg.get("role") == "img" and svg.get("aria-label")
+        assert [t.get_text() for t in svg.find_all("text")] == ["Services", "Open source", "Software"]
 
 
 def test_every_slide_has_notes_in_sentences(deck):

@@ -112,3 +112,29 @@ def _runs_from(process: Path, project: Path) -> bool:
             int(process.name) != os.getpid()
     except OSError:
         return False
+
+
+def test_a_label_moved_to_a_page_read_first_is_not_a_duplicate(make_app, tmp_path):
+    # Sphinx reads the changed pages one after the other, each forgotten just
+    # before it is read: the page that gets the label ("a") is read before
+    # the page that loses it ("z") is forgotten.
+    from conftest import warnings
+
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "conf.py").write_text('extensions = ["myst_parser", "talkbook"]\ntalkbook_deck_srcdir = "slides"\n'
+                                 'talkbook_handbook_srcdir = "."\n', encoding="utf-8")
+    (src / "index.md").write_text("# Home\n\n```{toctree}\na\nz\n```\n\nSee {ref}`moving`.\n", encoding="utf-8")
+    (src / "a.md").write_text("# A\n\nText.\n", encoding="utf-8")
+    (src / "z.md").write_text("# Z\n\n(moving)=\n## Moving\n\nText.\n", encoding="utf-8")
+    first = make_app("html", srcdir=src, builddir=tmp_path / "out")
+    first.build()
+    assert warnings(first) == []
+    first.cleanup()
+    time.sleep(0.01)
+    (src / "a.md").write_text("# A\n\n(moving)=\n## Moving\n\nText.\n", encoding="utf-8")
+    (src / "z.md").write_text("# Z\n\nText.\n", encoding="utf-8")
+    again = make_app("html", srcdir=src, builddir=tmp_path / "out")
+    again.build()
+    assert warnings(again) == []
+    assert 'href="a.html#moving"' in (again.outdir / "index.html").read_text(encoding="utf-8")

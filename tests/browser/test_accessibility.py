@@ -35,7 +35,7 @@ def test_handbook_page_has_no_serious_violation(tab, site_url, axe, path):
     assert _serious(axe, tab.page) == []
 
 
-@pytest.mark.parametrize("slide_id", ["title", "cloud-flavours", "where-is-the-code", "how-code-gets-merged"])
+@pytest.mark.parametrize("slide_id", ["title", "other-cloud", "where-is-the-code", "how-code-gets-merged"])
 def test_deck_has_no_serious_violation(tab, site_url, built_site, axe, slide_id):
     open_deck(tab, site_url + f"slides/index.html#/{slide_id}")
     index = tab.page.evaluate("Reveal.getIndices().h")

@@ -27,8 +27,8 @@ def test_no_slide_overflows(open_tab, site_url, built_site, viewport, screenshot
             found.append(f"its content is {height} px tall, more than the slide's {stage} px")
         if found:
             problems[slide["id"]] = found
-        if viewport is PHONE and slide["id"] == "cloud-flavours":
-            page.screenshot(path=str(screenshots / "phone-cloud-flavours.png"))
+        if viewport is PHONE and slide["id"] == "other-cloud":
+            page.screenshot(path=str(screenshots / "phone-other-cloud.png"))
     assert not problems, f"at {viewport['width']}x{viewport['height']} (scale {scale:.2f}):\n" + "\n".join(
         f"- {slide_id}: " + "\n    ".join(lines) for slide_id, lines in problems.items()
     )
