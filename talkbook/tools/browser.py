@@ -9,8 +9,8 @@ PDF and the tests run the same browser with the same switches.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
-from urllib.parse import urlsplit
 
 #: Where Debian installs Chromium; TALKBOOK_CHROMIUM points elsewhere.
 DEFAULT_CHROMIUM = "/usr/bin/chromium"
@@ -55,11 +55,9 @@ def launch(playwright, path: str | None = None, **options):
     )
 
 
-def is_local(url: str, hosts: tuple[str, ...] = ("127.0.0.1", "localhost", "[::1]")) -> bool:
-    """True for URLs that stay on this machine: files, data, and the loopback address."""
-    parts = urlsplit(url)
-    if parts.scheme in ("file", "data", "blob", "about"):
-        return True
-    return parts.scheme in ("http", "https", "ws", "wss") and (parts.hostname or "") in {
-        h.strip("[]") for h in hosts
-    }
+#: The addresses off this machine, for a Playwright route that refuses them: as a
+#: pattern (not a function) it is matched in the browser, so that the requests
+#: that stay on the machine are not held up on their way.
+OFF_THE_MACHINE = re.compile(
+    r"^(?!(?:file|data|blob|about):|(?:https?|wss?)://(?:127\.0\.0\.1|localhost|\[::1\])(?::\d+)?(?:[/?#]|$))"
+)

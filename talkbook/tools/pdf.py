@@ -24,7 +24,7 @@ import sys
 from contextlib import contextmanager
 from pathlib import Path
 
-from talkbook.tools.browser import BrowserMissing, check_chromium, is_local, launch
+from talkbook.tools.browser import OFF_THE_MACHINE, BrowserMissing, check_chromium, launch
 
 #: Set by a listener that is in place before reveal.js starts.
 _LISTEN_SCRIPT = """
@@ -60,12 +60,9 @@ def open_deck(deck: Path, query: str, viewport: dict, chromium: str | None = Non
     failed: list[str] = []
     errors: list[str] = []
 
-    def route(r):
-        if is_local(r.request.url):
-            r.continue_()
-        else:
-            refused.append(r.request.url)
-            r.abort("blockedbyclient")
+    def refuse(r):
+        refused.append(r.request.url)
+        r.abort("blockedbyclient")
 
     try:
         with sync_playwright() as playwright:
@@ -73,7 +70,7 @@ def open_deck(deck: Path, query: str, viewport: dict, chromium: str | None = Non
             try:
                 page = browser.new_page(viewport=viewport)
                 page.set_default_timeout(timeout * 1000)
-                page.route("**/*", route)
+                page.route(OFF_THE_MACHINE, refuse)
                 page.on("requestfailed", lambda r: failed.append(r.url))
                 page.on("pageerror", lambda e: errors.append(str(e)))
                 page.add_init_script(_LISTEN_SCRIPT)

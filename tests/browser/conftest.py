@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pytest
 
-from talkbook.tools.browser import BrowserMissing, check_chromium, is_local, launch
+from talkbook.tools.browser import OFF_THE_MACHINE, BrowserMissing, check_chromium, launch
 
 REPO = Path(__file__).resolve().parents[2]
 DESKTOP = {"width": 1280, "height": 720}
@@ -105,8 +105,8 @@ def open_tab(browser):
     contexts = []
     tabs: list[Tab] = []
 
-    def open_(viewport: dict | None = None, allow=is_local, **options) -> Tab:
-        """*allow(url)* says which requests may go out; the others are refused and recorded."""
+    def open_(viewport: dict | None = None, refuse=OFF_THE_MACHINE, **options) -> Tab:
+        """Requests whose URL matches *refuse* (a pattern) are refused and recorded."""
         context = browser.new_context(viewport=viewport or DESKTOP, **options)
         context.set_default_timeout(15_000)
         contexts.append(context)
@@ -114,13 +114,10 @@ def open_tab(browser):
         tab = Tab(page)
 
         def route(r):
-            if allow(r.request.url):
-                r.continue_()
-            else:
-                tab.refused.append(r.request.url)
-                r.abort("blockedbyclient")
+            tab.refused.append(r.request.url)
+            r.abort("blockedbyclient")
 
-        context.route("**/*", route)
+        context.route(refuse, route)
         page.on("requestfailed", lambda r: None if r.url in tab.refused else tab.failed.append(f"{r.url} ({r.failure})"))
         page.on("response", lambda r: tab.errors.append(f"HTTP {r.status}: {r.url}") if r.status >= 400 else None)
         page.on("pageerror", lambda e: tab.errors.append(f"script error: {e}"))

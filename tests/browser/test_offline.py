@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import zipfile
 
 import pytest
@@ -9,8 +10,8 @@ import pytest
 from browser.support import READY, deck_slides, open_deck
 
 
-def only_files(url: str) -> bool:
-    return url.startswith(("file:", "data:", "blob:", "about:"))
+#: Everything but the files of the disk (and what a page makes itself): refused.
+NOT_A_FILE = re.compile(r"^(?!(?:file|data|blob|about):)")
 
 
 @pytest.fixture(scope="module")
@@ -25,7 +26,7 @@ def unzipped(built_site, tmp_path_factory):
 
 @pytest.fixture
 def offline(open_tab):
-    return open_tab(allow=only_files)
+    return open_tab(refuse=NOT_A_FILE)
 
 
 def test_every_page_opens_from_disk_with_nothing_fetched(offline, unzipped):
@@ -71,3 +72,15 @@ def test_search_works_from_disk(offline, unzipped):
         results.first.locator("a").first.click()
     assert page.url.startswith("file:")
     assert "Gerrit" in page.locator("article[role=main]").inner_text()
+
+
+def test_only_addresses_off_the_machine_are_refused():
+    from talkbook.tools.browser import OFF_THE_MACHINE
+
+    for url in ("https://example.org/", "http://127.0.0.2/", "https://localhost.example.org/", "ws://10.0.0.1/",
+                "http://127.0.0.1.example.org/"):
+        assert OFF_THE_MACHINE.match(url), url
+    for url in ("http://127.0.0.1:8000/index.html", "http://localhost/", "ws://127.0.0.1:41/_talkbook/reload",
+                "file:///tmp/site/index.html", "data:image/png;base64,AA==", "about:blank", "http://[::1]:80/x"):
+        assert not OFF_THE_MACHINE.match(url), url
+    assert NOT_A_FILE.match("http://127.0.0.1/") and not NOT_A_FILE.match("file:///tmp/x.html")
