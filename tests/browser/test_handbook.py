@@ -36,49 +36,64 @@ def _links(built_site, selector: str) -> list[tuple[str, str, str]]:
     return found
 
 
-def test_landing_page_and_sidebar_links_open_their_pages(tab, site_url, screenshots):
-    """Click every sidebar link, as a reader does: a section's pages show once you are in it."""
-    page = tab.page
+#: What the walk reads of a page, in one call.
+PAGE_STATE = """() => ({
+  title: !!document.querySelector("article[role=main] h1")?.checkVisibility(),
+  visible: [...document.querySelectorAll(".sidebar-tree a.reference")].filter(a => a.checkVisibility()).map(a => a.href),
+  current: document.querySelector(".sidebar-tree .current-page > a")?.href ?? null,
+  previous: document.querySelector("a.prev-page")?.href ?? null,
+  next: document.querySelector("a.next-page")?.href ?? null,
+  width: document.documentElement.scrollWidth,
+})"""
+
+
+def test_a_reader_walks_the_whole_handbook(open_tab, site_url, screenshots):
+    """From the landing page, "next" to the last page and each page once. On each: "previous" leads
+    back, the sidebar marks the page, and nothing is wider than the screen, or than a phone."""
+    page, phone = open_tab(DESKTOP).page, open_tab(PHONE).page
     page.goto(site_url)
-    assert page.locator(PAGE_TITLE).is_visible()
     page.screenshot(path=str(screenshots / "handbook-landing.png"), full_page=True)
     every = {_path(h) for h in page.eval_on_selector_all(".sidebar-tree a.reference", "ls => ls.map(a => a.href)")}
     assert len(every) >= 10, every
-    visible = "ls => ls.filter(a => a.checkVisibility()).map(a => [a.getAttribute('href'), a.href])"
-    reached = {_path(site_url)}
-    # Depth first: from each page, its links not followed yet; back to a page only when one is left there.
-    waiting = [(page.url, attr, href) for attr, href in page.eval_on_selector_all(".sidebar-tree a.reference", visible)]
-    while waiting:
-        here, attr, href = waiting.pop()
-        if _path(href) in reached:
-            continue
-        if page.url != here:
-            page.goto(here)
-        follow(page, page.locator(f'.sidebar-tree a.reference[href="{attr}"]').first)
-        assert _path(page.url) == _path(href), f"on {here}, the sidebar link to {href} went to {page.url}"
-        assert page.locator(PAGE_TITLE).first.is_visible()
-        current = page.locator(".sidebar-tree .current-page > a").first.evaluate("a => a.href")
-        assert _path(current) == _path(href), "the sidebar marks the page you are on"
-        reached.add(_path(href))
-        waiting += [(page.url, a, h) for a, h in page.eval_on_selector_all(".sidebar-tree a.reference", visible)
-                    if _path(h) not in reached]
-    assert every <= reached, f"no visible sidebar link leads to {sorted(every - reached)}"
+    forward, shown, too_wide = [], set(), {}
+    state = page.evaluate(PAGE_STATE)
+    assert state["previous"] is None, "the first page has no previous one"
+    while True:
+        here = _path(page.url)
+        assert here not in forward, f"next leads back to {page.url}"
+        assert state["title"], f"{here} shows no title"
+        if forward:
+            assert _path(state["previous"]) == forward[-1], f"on {here}, previous does not lead back"
+            assert _path(state["current"]) == here, f"on {here}, the sidebar does not mark the page"
+        forward.append(here)
+        shown |= {_path(h) for h in state["visible"]}
+        phone.goto(page.url)
+        for viewport, width in ((DESKTOP, state["width"]), (PHONE, phone.evaluate(PAGE_STATE)["width"])):
+            if width > viewport["width"]:
+                too_wide[f"{here} at {viewport['width']} px"] = width
+        if state["next"] is None:
+            break
+        page.goto(state["next"])
+        state = page.evaluate(PAGE_STATE)
+    assert every <= set(forward), f"next never reaches {sorted(every - set(forward))}"
+    # Every page can be reached from a sidebar link the reader can see on some page.
+    assert every <= shown, f"no visible sidebar link leads to {sorted(every - shown)}"
+    assert not too_wide, f"pages wider than the screen: {too_wide}"
 
 
-def test_next_and_previous_walk_the_whole_handbook(tab, site_url):
+def test_sidebar_links_open_their_pages(tab, site_url):
+    """Clicking a sidebar link opens its page, from the root and from a page in a section."""
     page = tab.page
-    page.goto(site_url)
-    sidebar = {_path(h) for h in page.eval_on_selector_all(".sidebar-tree a.reference", "ls => ls.map(a => a.href)")}
-    forward = [_path(page.url)]
-    assert page.locator("a.prev-page").count() == 0, "the first page has no previous one"
-    while page.locator("a.next-page").count():
-        follow(page, page.locator("a.next-page"))
-        assert _path(page.url) not in forward, f"next leads back to {page.url}"
-        # Previous leads back to where next came from.
-        assert _path(page.locator("a.prev-page").evaluate("a => a.href")) == forward[-1], page.url
-        forward.append(_path(page.url))
-        assert page.locator(PAGE_TITLE).first.is_visible()
-    assert sidebar <= set(forward) | {_path(site_url)}, f"next never reaches {sorted(sidebar - set(forward))}"
+    for start in (site_url, site_url + "how-to/get-help.html"):
+        page.goto(start)
+        links = page.eval_on_selector_all(".sidebar-tree a.reference",
+                                          "ls => ls.filter(a => a.checkVisibility()).map(a => [a.getAttribute('href'), a.href])")
+        for attr, href in links[1::4]:
+            page.goto(start)
+            follow(page, page.locator(f'.sidebar-tree a.reference[href="{attr}"]').first)
+            assert _path(page.url) == _path(href)
+            current = page.locator(".sidebar-tree .current-page > a").first.evaluate("a => a.href")
+            assert _path(current) == _path(href), "the sidebar marks the page you are on"
 
 
 def test_search_finds_gerrit(tab, site_url):
@@ -171,17 +186,10 @@ def test_project_directory_lists_every_project(open_tab, site_url, path, screens
         page.screenshot(path=str(screenshots / f"handbook-project-directory-{name}.png"), full_page=True)
 
 
-def test_no_page_is_wider_than_the_screen(tab, site_url, built_site):
-    """Nothing makes a reader scroll sideways, on a screen or a phone: wide content scrolls in its own box."""
+def test_the_index_and_search_pages_fit_a_phone(tab, site_url):
+    """Pages outside the walk of the next links: no wider than a phone either."""
     page = tab.page
-    too_wide = {}
-    for path in built_site.handbook_pages():
-        name = path.relative_to(built_site.site).as_posix()
-        page.set_viewport_size(DESKTOP)
-        page.goto(urljoin(site_url, name))
-        for viewport in (DESKTOP, PHONE):
-            page.set_viewport_size(viewport)
-            width = page.evaluate("document.documentElement.scrollWidth")
-            if width > viewport["width"]:
-                too_wide[f"{name} at {viewport['width']} px"] = width
-    assert not too_wide, f"pages wider than the screen: {too_wide}"
+    page.set_viewport_size(PHONE)
+    for path in ("genindex.html", "search.html?q=Gerrit"):
+        page.goto(site_url + path)
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], path
