@@ -155,10 +155,11 @@ browser:
 		exit 1; \
 	fi
 
-# The browser tests save their screenshots in $(BUILDDIR)/screenshots/.
+# The whole suite, its files spread over the machine's cores (pytest-xdist);
+# the browser tests save their screenshots in $(BUILDDIR)/screenshots/.
 .PHONY: test
 test: $(VENVDIR)/.installed-test browser
-	TALKBOOK_SCREENSHOTS=$(BUILDDIR)/screenshots $(PYTHON) -m pytest
+	TALKBOOK_SCREENSHOTS=$(BUILDDIR)/screenshots $(PYTHON) -m pytest -n auto --dist loadfile
 
 # Speed and size against the stock tools, run side by side (bench/build.py).
 .PHONY: bench

@@ -61,7 +61,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             else:
                 self.answer(200, page)
         elif path == "/slow":
-            time.sleep(3)
+            time.sleep(5)
             self.answer(200, page)
         else:
             self.answer(404, b"<html><body>Not here</body></html>")

@@ -1,7 +1,8 @@
 """`make serve`: the live preview rebuilds both outputs on a change and reloads the browser.
 
-It runs in a copy of the repository (never the real sources), with the real
-.venv, on a free port of 127.0.0.1, and is stopped with its whole process group.
+It serves a copy of the small talk of tests/talks/second/ (never the real
+sources), with the repository's Makefile and .venv, on a free port of
+127.0.0.1, and is stopped with its whole process group.
 """
 
 from __future__ import annotations
@@ -22,10 +23,9 @@ import pytest
 
 from browser.support import READY, REPO
 
-#: Not copied: the environment (used in place), build output, history, caches.
-SKIP = {".venv", "_build", ".git", ".pytest_cache", "__pycache__"}
 STARTUP = 180  # seconds for the first build of both outputs on a busy machine
-FRAGMENT = "source/_shared/why-python.md"
+TALK = REPO / "tests" / "talks" / "second"
+FRAGMENT = "source/_shared/brewing.md"
 
 
 def _free_port() -> int:
@@ -44,8 +44,9 @@ class Server:
         self.root, self.port = root, port
         self.lines: list[str] = []
         self.process = subprocess.Popen(
-            ["make", "--no-print-directory", "-C", str(root), "serve", f"PORT={port}",
-             f"VENVDIR={REPO / '.venv'}", f"BUILDDIR={root / '_build'}"],
+            ["make", "--no-print-directory", "-C", str(REPO), "serve", f"PORT={port}",
+             f"VENVDIR={REPO / '.venv'}", f"BUILDDIR={root / '_build'}", f"CONFDIR={root}",
+             f"HANDBOOK={root / 'source'}", f"DECK={root / 'slides'}"],
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, text=True,
             start_new_session=True,  # its own process group: make, python, the builds
         )
@@ -86,8 +87,8 @@ class Server:
 
 @pytest.fixture
 def served(tmp_path):
-    root = tmp_path / "repo"
-    shutil.copytree(REPO, root, ignore=lambda _folder, names: {n for n in names if n in SKIP}, symlinks=True)
+    root = tmp_path / "talk"
+    shutil.copytree(TALK, root)
     server = Server(root, _free_port())
     try:
         yield server
@@ -114,9 +115,9 @@ def test_changes_rebuild_both_outputs_and_reload_the_pages(served, open_tab):
 
     page_path = _handbook_page_including(served.root, FRAGMENT)
     handbook = open_tab().page
-    handbook.goto(base + page_path + "#why-python")
+    handbook.goto(base + page_path + "#brewing")
     deck = open_tab().page
-    deck.goto(deck_url + "#/why-python")
+    deck.goto(deck_url + "#/brewing")
     deck.wait_for_function(READY)
     # Both pages listen for the preview's reload signal.
     for page in (handbook, deck):
@@ -125,22 +126,23 @@ def test_changes_rebuild_both_outputs_and_reload_the_pages(served, open_tab):
     token = f"Livepreview{secrets.token_hex(4)}"
     fragment = served.root / FRAGMENT
     text = fragment.read_text(encoding="utf-8")
-    assert "- Easy to patch\n" in text
-    fragment.write_text(text.replace("- Easy to patch\n", f"- Easy to patch, {token}\n"), encoding="utf-8")
+    assert "- Three minutes, not more\n" in text
+    fragment.write_text(text.replace("- Three minutes, not more\n", f"- Three minutes, {token}\n"),
+                        encoding="utf-8")
 
     # The pages reload by themselves (nobody calls goto) and show the change.
     shows = "token => document.body.innerText.includes(token)"
     handbook.wait_for_function(shows, arg=token, timeout=STARTUP * 1000)
     deck.wait_for_function(shows, arg=token, timeout=STARTUP * 1000)
     deck.wait_for_function(READY)
-    assert deck.evaluate("Reveal.getCurrentSlide().id") == "why-python", "the reload keeps the slide"
+    assert deck.evaluate("Reveal.getCurrentSlide().id") == "brewing", "the reload keeps the slide"
     assert token in _get(base + page_path) and token in _get(deck_url)
-    assert re.search(r"changed: .*why-python\.md", served.output), served.output
+    assert re.search(r"changed: .*brewing\.md", served.output), served.output
 
     # A stylesheet of the deck (not a page source) is watched too.
-    css = served.root / "_static" / "deck" / "talk.css"
+    css = served.root / "_static" / "deck" / "deck.css"
     css.write_text(css.read_text(encoding="utf-8") + "\n.reveal h2 { color: rgb(1, 2, 3); }\n", encoding="utf-8")
     deck.wait_for_function(
-        "() => window.Reveal && getComputedStyle(document.querySelector('section#why-python h2')).color === 'rgb(1, 2, 3)'",
+        "() => window.Reveal && getComputedStyle(document.querySelector('section#brewing h2')).color === 'rgb(1, 2, 3)'",
         timeout=STARTUP * 1000,
     )
