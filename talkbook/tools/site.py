@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import posixpath
 import re
 import shutil
 import sys
@@ -60,50 +61,56 @@ def _ignore(_folder: str, names: list[str]) -> set[str]:
     return {n for n in names if n in SKIP_NAMES}
 
 
-def local_refs(path: Path, text: str) -> set[Path]:
-    """The local files that an HTML page or a stylesheet refers to."""
-    refs = css_urls(text) if path.suffix == ".css" else [m.group(2) for m in _HTML_REF.finditer(text)]
+def static_refs(path: str, text: str) -> set[str]:
+    """The files under a ``_static/`` folder that the page or stylesheet *path*
+    (relative to the site's root, as all paths here) refers to."""
+    refs = css_urls(text) if path.endswith(".css") else [m.group(2) for m in _HTML_REF.finditer(text)]
+    base = posixpath.dirname(path)
     found = set()
     for ref in refs:
         parts = urlsplit(ref)
-        if parts.scheme or parts.netloc or not parts.path or ref.startswith("#"):
+        if parts.scheme or parts.netloc or not parts.path:
             continue
-        found.add((path.parent / unquote(parts.path)).resolve())
+        target = posixpath.normpath(posixpath.join(base, unquote(parts.path)))
+        if "_static" in target.split("/"):
+            found.add(target)
     return found
 
 
-def preview_images(site: Path, text: str, site_url: str) -> set[Path]:
-    """The files of *site* that a page's link preview shows (``og:image``)."""
+def preview_images(text: str, site_url: str) -> set[str]:
+    """The files of the site that a page's link preview shows (``og:image``)."""
     found = set()
     for url in _PREVIEW_IMAGE.findall(text):
         if site_url and url.startswith(site_url):
             url = url[len(site_url):]
         if not urlsplit(url).scheme:
-            found.add((site / unquote(urlsplit(url).path.lstrip("/"))).resolve())
+            found.add(posixpath.normpath(unquote(urlsplit(url).path.lstrip("/"))))
     return found
 
 
 def prune_static(site: Path, site_url: str = "") -> None:
     """Delete each file under a ``_static/`` folder that no page, kept stylesheet or link preview uses."""
-    keep: set[Path] = set()
     # The pages: an HTML file among static files (reveal.js ships one) is not one.
-    todo = [p.resolve() for p in site.rglob("*.html") if "_static" not in p.relative_to(site).parts]
-    for page in list(todo):
-        todo.extend(preview_images(site.resolve(), page.read_text(encoding="utf-8", errors="replace"), site_url))
+    pages = [p.relative_to(site).as_posix() for p in site.rglob("*.html") if "_static" not in p.relative_to(site).parts]
+    todo: list[str] = []
+    for page in pages:
+        text = (site / page).read_text(encoding="utf-8", errors="replace")
+        todo += [*static_refs(page, text), *preview_images(text, site_url)]
+    keep: set[str] = set()
     while todo:
         path = todo.pop()
-        if path in keep or not path.is_file():
+        if path in keep or not (site / path).is_file():
             continue
         keep.add(path)
-        if path.suffix in (".html", ".css"):
-            todo.extend(local_refs(path, path.read_text(encoding="utf-8", errors="replace")))
+        if path.endswith(".css"):
+            todo += static_refs(path, (site / path).read_text(encoding="utf-8", errors="replace"))
     for static in site.rglob("_static"):
         files = [p for p in static.rglob("*") if p.is_file()]
-        kept = {p for p in files if p.resolve() in keep}
+        kept = [p for p in files if p.relative_to(site).as_posix() in keep]
         for path in files:
             # A licence (LICENSE, furo.js.LICENSE.txt) stays beside the files it covers.
             covered = "LICENSE" in path.name.upper() and any(path.parent in k.parents for k in kept)
-            if path not in kept and not covered:
+            if path.relative_to(site).as_posix() not in keep and not covered:
                 path.unlink()
         for folder in sorted((p for p in static.rglob("*") if p.is_dir()), reverse=True):
             if not any(folder.iterdir()):
