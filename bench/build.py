@@ -221,11 +221,11 @@ def main() -> int:
                                                   text=True).stdout.strip()
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "results.json").write_text(json.dumps(results, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-    print(f"\n{'figure':<22}{'value':>12}{'target':>12}  result")
+    print(f"\n{'figure':<22}{'value':>12}  {'target':<14}result")
     for key, target in TARGETS.items():
         value = results[key]
         shown = f"{value:,}" if isinstance(value, int) else f"{value:.3f}"
-        print(f"{key:<22}{shown:>12}{f'<= {target:,}':>12}  {'met' if value <= target else 'MISSED'}")
+        print(f"{key:<22}{shown:>12}  {f'<= {target:,}':<14}{'met' if value <= target else 'MISSED'}")
     print(f"\nresults: {args.out / 'results.json'}")
     return 0
 
