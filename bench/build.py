@@ -45,7 +45,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
-from synthetic import generate  # noqa: E402
+from synthetic import copy_from_repository, generate  # noqa: E402
 
 VENV = ROOT / ".venv"
 PYTHON = VENV / "bin" / "python"
@@ -58,14 +58,7 @@ ENV = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000", "TALKBOOK_SITE_URL": ""}
 
 
 def copy_project(target: Path) -> Path:
-    target.mkdir(parents=True, exist_ok=True)
-    for name in PROJECT_FILES:
-        src = ROOT / name
-        if src.is_dir():
-            shutil.copytree(src, target / name, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy2(src, target / name)
-    return target
+    return copy_from_repository(PROJECT_FILES, target)
 
 
 def timed(command: list[str], cwd: Path) -> float:
