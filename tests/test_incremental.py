@@ -7,7 +7,7 @@ must give the same site and the same zip as ``make`` in a new, empty folder.
 The real talk gets the edit that touches most of it: a shared fragment.
 An edit to the extension's own code is a new ``env_version``, for which
 Sphinx reads every page again: the last test shows that the version follows
-the code.
+the code, and nothing else.
 """
 
 from __future__ import annotations
@@ -82,6 +82,9 @@ def test_every_kind_of_edit_rebuilds_to_the_clean_build(tmp_path):
                 "{% endblock %}\n", encoding="utf-8"),
             edit(talk / "_static" / "handbook" / "talk.css", "bold", "normal"),
             edit(talk / "conf.py", 'html_title = "Tea for developers: the handbook"', 'html_title = "Tea: the handbook"'))),
+        # The bug that made the extension declare its version: new code, old pages.
+        ("the extension's code", lambda: edit(project / "talkbook" / "crosslinks.py", '"Read more in the handbook"',
+                                              '"Read on in the handbook"')),
         ("a page added to a toctree", lambda: (
             (talk / "source" / "steeping.md").write_text("(steeping)=\n# Steeping\n\nLonger for black tea.\n"),
             edit(talk / "source" / "index.md", "brewing\n```", "brewing\nsteeping\n```"))),

@@ -166,6 +166,35 @@ def test_the_proxy_of_the_environment_is_used(make_app, rootdir, tmp_path, capsy
     assert "HEAD http://far.example.test/page" in Proxy.requests
 
 
+def test_the_certificate_authorities_of_the_environment_are_used(make_app, rootdir, tmp_path, capsys, monkeypatch):
+    # A server with a certificate of its own authority: broken, until REQUESTS_CA_BUNDLE names that authority.
+    import ssl
+
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+                    "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(tmp_path / "key.pem"),
+                    "-out", str(tmp_path / "cert.pem")], check=True, capture_output=True)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(tmp_path / "cert.pem", tmp_path / "key.pem")
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    port = server.server_address[1]
+    try:
+        root = copy_talk(rootdir, tmp_path, port)
+        (root / "index.md").write_text(f"(top)=\n# Links\n\n[secure](https://127.0.0.1:{port}/ok)\n")
+        (root / "slides" / "index.md").write_text("(top)=\n# Slide\n")
+        handbook, deck = check_both(make_app, root, tmp_path / "untrusted")
+        _code, rows, _printed = report(root, handbook, deck, tmp_path / "untrusted.json", capsys)
+        assert rows["ok"]["status"] == "broken" and "certificate" in rows["ok"]["info"].lower()
+        monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(tmp_path / "cert.pem"))
+        handbook, deck = check_both(make_app, root, tmp_path / "trusted")
+        code, rows, _printed = report(root, handbook, deck, tmp_path / "trusted.json", capsys)
+        assert code == 0 and rows["ok"]["status"] == "working"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 def test_a_fact_due_for_a_check_fails_the_report_with_its_file_and_line(rootdir, tmp_path, capsys):
     root = tmp_path / "talk"
     shutil.copytree(rootdir / "test-render", root)

@@ -1,7 +1,7 @@
 """Assemble the publishable site and the offline download.
 
     python -m talkbook.tools.site --html _build/html --deck _build/deck --site _build/site \\
-        [--dist _build/dist --name get-a-python-job [--extra deck.pdf ...]]
+        [--dist _build/dist --name my-talk [--extra deck.pdf ...]]
 
 - The handbook's HTML becomes the root of the site and the deck goes into
   ``slides/`` (``--deck-path``).
