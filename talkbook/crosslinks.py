@@ -47,8 +47,6 @@ logger = logging.getLogger(__name__)
 class Target:
     label: str
     docname: str
-    path: str
-    line: int
 
 
 class crosslink(nodes.General, nodes.Inline, nodes.Element):
@@ -91,8 +89,7 @@ def scan_labels(
         for token in parser.parse(text):
             if token.type == "myst_target":
                 label = token.content.strip().lower()
-                line = token.map[0] + 1 if token.map else 0
-                targets.setdefault(label, Target(label, docname, rel, line))
+                targets.setdefault(label, Target(label, docname))
     return targets
 
 
