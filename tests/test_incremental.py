@@ -70,11 +70,11 @@ def test_every_kind_of_edit_rebuilds_to_the_clean_build(tmp_path):
 
     glossary = "```{glossary}\nSencha\n  A steamed green tea.\n```\n"
     steps = [
-        # Sphinx's own ground: a page (here with index entries, kept by the next steps).
-        ("a page, with a glossary, and the data file", lambda: (
+        # A page (here with index entries, that later steps leave alone), the data, a fragment.
+        ("a page, with a glossary, the data file and a shared fragment", lambda: (
             edit(talk / "source" / "index.md", "```{toctree}", glossary + "\n```{toctree}"),
-            edit(talk / "source" / "_data" / "projects.yaml", "A green tea", "A steamed green tea"))),
-        ("a shared fragment", lambda: edit(fragment, "- Three minutes", "- Boil the water\n- Three minutes")),
+            edit(talk / "source" / "_data" / "projects.yaml", "A green tea", "A steamed green tea"),
+            edit(fragment, "- Three minutes", "- Boil the water\n- Three minutes"))),
         ("site-wide inputs: templates, a stylesheet, conf.py", lambda: (
             edit(talk / "_templates" / "projects" / "list.md", "): {{", ") - {{"),
             (talk / "_templates" / "layout.html").write_text(

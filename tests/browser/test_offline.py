@@ -7,6 +7,7 @@ import zipfile
 
 import pytest
 
+from browser.conftest import PHONE
 from browser.support import READY, deck_slides, open_deck
 
 
@@ -29,17 +30,25 @@ def offline(open_tab):
     return open_tab(refuse=NOT_A_FILE)
 
 
-def test_every_page_opens_from_disk_with_nothing_fetched(offline, unzipped):
+def test_every_page_opens_from_disk_on_a_phone_with_nothing_fetched(open_tab, unzipped):
+    """Read offline, on a phone: every page loads its own files from disk, and no handbook page
+    (the index and the search page included) is wider than the phone's screen."""
+    phone = open_tab(PHONE, refuse=NOT_A_FILE)
     pages = sorted(unzipped.rglob("*.html"))
     assert len(pages) >= 10
+    too_wide = {}
     for path in pages:
-        offline.page.goto(path.as_uri())
-        offline.page.wait_for_load_state("load")
+        phone.page.goto(path.as_uri())
         # The stylesheets came from the download too: furo and reveal.js both take
         # away the browser's default 8 px margin around the page.
-        assert offline.page.evaluate("getComputedStyle(document.body).marginTop") == "0px", path
+        state = phone.page.evaluate("() => [getComputedStyle(document.body).marginTop, "
+                                    "document.documentElement.scrollWidth]")
+        assert state[0] == "0px", path
+        if "slides" not in path.relative_to(unzipped).parts and state[1] > PHONE["width"]:
+            too_wide[path.relative_to(unzipped).as_posix()] = state[1]
+    assert not too_wide, f"pages wider than a phone ({PHONE['width']} px): {too_wide}"
     # The fixture fails the test on any refused or failed request, or script error.
-    assert offline.refused == [] and offline.failed == []
+    assert phone.refused == [] and phone.failed == []
 
 
 def test_handbook_leads_to_the_deck_and_back(offline, unzipped, built_site):
