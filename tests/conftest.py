@@ -11,6 +11,8 @@
 
 from __future__ import annotations
 
+import fcntl
+import json
 import os
 import shutil
 import subprocess
@@ -90,14 +92,26 @@ class BuiltSite:
 
 
 @pytest.fixture(scope="session")
-def built_site(tmp_path_factory) -> BuiltSite:
-    """The real site, built once per test session with the Makefile, as a user would."""
-    builddir = tmp_path_factory.mktemp("real-build")
-    result = make(REPO, "all", builddir=builddir)
-    if result.returncode != 0:
-        pytest.fail(f"make all failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
+def built_site(tmp_path_factory, worker_id) -> BuiltSite:
+    """The real site, built once per test session with the Makefile, as a user would.
+
+    With several pytest-xdist workers, the first to need it builds it in their
+    common folder, and the others wait for it (a lock on a file there).
+    """
+    shared = tmp_path_factory.getbasetemp()
+    if worker_id != "master":
+        shared = shared.parent
+    builddir = shared / "real-build"
+    with open(shared / "real-build.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (shared / "real-build.log").exists():
+            result = make(REPO, "all", builddir=builddir)
+            if result.returncode != 0:
+                pytest.fail(f"make all failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
+            (shared / "real-build.log").write_text(json.dumps([result.stdout, result.stderr]))
+    stdout, stderr = json.loads((shared / "real-build.log").read_text())
     return BuiltSite(builddir=builddir, site=builddir / "site", deck=builddir / "site" / "slides",
-                     zip=builddir / "dist" / f"{NAME}.zip", stdout=result.stdout, stderr=result.stderr)
+                     zip=builddir / "dist" / f"{NAME}.zip", stdout=stdout, stderr=stderr)
 
 
 @pytest.fixture
