@@ -79,10 +79,8 @@ $(PYTHON):
 	$(PYTHON3) -m venv $(VENVDIR) || { echo "error: could not create $(VENVDIR): install python3-venv"; exit 1; }
 
 # requirements/<purpose>.txt installed; each file pins every package it needs.
-# No bytecode at install time: Python writes it for the modules it imports, a
-# small part of what is installed (every Pygments lexer, every Babel locale...).
 $(VENVDIR)/.installed-%: requirements/%.txt $(wildcard requirements/*.txt) | $(PYTHON)
-	$(PYTHON) -m pip install --quiet --disable-pip-version-check --no-compile -r $<
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check -r $<
 	@touch $@
 
 .PHONY: venv
