@@ -47,7 +47,7 @@ def is_deck(config: Config) -> bool:
 
 
 def _role(app: Sphinx) -> str:
-    """"deck" or "handbook" by the build's source folder; "" when it is neither."""
+    """The build's role by its source folder: "deck", "handbook", or "" when it is neither."""
     srcdir = Path(app.srcdir).resolve()
     for role in ("deck", "handbook"):
         if srcdir == Path(app.confdir, app.config[f"talkbook_{role}_srcdir"]).resolve():

@@ -94,7 +94,9 @@ class Diagram(SphinxDirective):
                 self.arguments[0], location=self.get_location(),
             )
             return []
-        self.env.note_dependency(str(path))
+        # Recorded as the include directive records its file: Sphinx, and talkbook.incremental
+        # (which compares contents), see it.
+        self.state.document.settings.record_dependencies.add(str(path))
         try:
             svg = load_svg(path, alt)
         except DiagramError as err:

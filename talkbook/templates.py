@@ -23,6 +23,7 @@ write markup on purpose, from checked values only:
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -67,7 +68,10 @@ def _percent_s(pattern: object) -> str:
     return str(pattern).replace("{slug}", "%s")
 
 
-def environment(folders: list[str]) -> jinja2.Environment:
+@functools.lru_cache(maxsize=8)
+def environment(folders: tuple[str, ...]) -> jinja2.Environment:
+    """A Jinja2 environment for the templates of *folders* (it compiles each template
+    once, and again when the template's file changes)."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(folders),
         autoescape=False,  # Markdown, not HTML: _finalize escapes every value
@@ -121,7 +125,7 @@ class Render(SphinxDirective):
 
     def run(self) -> list[nodes.Node]:
         name = self.arguments[0]
-        folders = [str(Path(self.config.talkbook_confdir, p)) for p in self.config.templates_path]
+        folders = tuple(str(Path(self.config.talkbook_confdir, p)) for p in self.config.templates_path)
         record = self.state.document.settings.record_dependencies
         for key in ("talkbook_projects_file", "talkbook_facts_file"):
             path = _data_path(self.config, key)
