@@ -7,6 +7,7 @@ wrong and what to do. The project data (:mod:`talkbook.projects`) and the facts
 
 from __future__ import annotations
 
+import hashlib
 import re
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -78,6 +79,21 @@ def load_yaml(path: Path, what: str, setting: str) -> dict:
     except yaml.YAMLError as err:
         raise DataError(path, None, f"YAML error: {err}", "Check the file's syntax.") from None
     return mapping(path, 1, "the file", data)
+
+
+_loaded: dict[tuple[str, bytes], object] = {}
+
+
+def load_once(loader, path: Path):
+    """*loader(path)*, once per content of the file in this process (conf.py's
+    checks and each ``{render}`` of a build read the same files)."""
+    try:
+        key = (str(path), hashlib.sha256(Path(path).read_bytes()).digest())
+    except OSError:
+        return loader(path)  # it says what is wrong
+    if key not in _loaded:
+        _loaded[key] = loader(path)
+    return _loaded[key]
 
 
 def mapping(path: Path, line: int | None, where: str, value: object) -> dict:

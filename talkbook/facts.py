@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING
 
 from sphinx.errors import ConfigError
 
-from talkbook.data import KEY_LINES, LINE, DataError, load_yaml, mapping, md_link, md_text, text, unknown_keys, url
+from talkbook.data import KEY_LINES, LINE, DataError, load_once, load_yaml, mapping, md_link, md_text, text, unknown_keys, url
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -134,7 +134,7 @@ def _use_facts(app: Sphinx, config: Config) -> None:
         return
     path = Path(app.confdir, config.talkbook_facts_file)
     try:
-        facts = load_facts(path)
+        facts = load_once(load_facts, path)
     except DataError as err:
         raise ConfigError(f"{err.where}: {err.what}. {err.fix}") from None
     own = dict(config.myst_substitutions)

@@ -24,7 +24,6 @@ write markup on purpose, from checked values only:
 from __future__ import annotations
 
 import functools
-import hashlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -33,7 +32,7 @@ from sphinx.errors import ConfigError
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from talkbook.data import DataError, md_text, md_url
+from talkbook.data import DataError, load_once, md_text, md_url
 from talkbook.facts import Facts, load_facts
 from talkbook.projects import ProjectData, load_projects
 
@@ -90,31 +89,17 @@ def _data_path(config: Config, name: str) -> Path | None:
     return Path(config.talkbook_confdir, value) if value else None
 
 
-_loaded: dict[tuple[str, bytes], object] = {}
-
-
-def _load(loader, path: Path):
-    """*loader(path)*, once per content of the file in this process."""
-    try:
-        key = (str(path), hashlib.sha256(path.read_bytes()).digest())
-    except OSError:
-        return loader(path)  # it says what is wrong
-    if key not in _loaded:
-        _loaded[key] = loader(path)
-    return _loaded[key]
-
-
 def template_context(config: Config) -> dict:
     """What templates see: the project data and the facts, checked already."""
     context: dict = {}
     projects_path = _data_path(config, "talkbook_projects_file")
     if projects_path:
-        data: ProjectData = _load(load_projects, projects_path)
+        data: ProjectData = load_once(load_projects, projects_path)
         context.update(data=data, projects=data.projects, patterns=data.patterns,
                        today=data.today_patterns, as_of=data.as_of)
     facts_path = _data_path(config, "talkbook_facts_file")
     if facts_path:
-        facts: Facts = _load(load_facts, facts_path)
+        facts: Facts = load_once(load_facts, facts_path)
         context["facts"] = facts
     return context
 
