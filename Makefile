@@ -4,6 +4,10 @@
 # `make` sets up .venv from requirements/build.txt when needed, builds the
 # handbook and the deck side by side, and puts _build/site/ and
 # _build/dist/$(NAME).zip together. `make help` lists every target.
+#
+# This file is talkbook's, the same in every talk: `talkbook upgrade` writes
+# it again. The talk's own settings (NAME, the download's name) and targets
+# go in talk.mk, which is read at the end.
 
 # You can set these variables from the command line.
 PYTHON3       ?= python3
@@ -15,7 +19,7 @@ HANDBOOK      ?= source
 DECK          ?= slides
 # The deck's folder in the site (talkbook_deck_path in conf.py) and the download's name.
 DECK_PATH     ?= slides
-NAME          ?= get-a-python-job
+NAME          ?= $(notdir $(CURDIR))
 SPHINXOPTS    ?=
 # How many builds run at once (make's own -j): the handbook and the deck, side by side.
 JOBS          ?= 2
@@ -66,12 +70,13 @@ help:
 	@echo "  serve      live preview on http://127.0.0.1:$(PORT)/, rebuilt and reloaded on save"
 	@echo "  linkcheck  check every external URL of both outputs, and the facts' dates (needs the network)"
 	@echo "  test       run the whole test suite"
-	@echo "  bench      speed and size figures ($(BUILDDIR)/bench/results.json)"
 	@echo "  browser    check for Chromium; as root, install it when it is missing"
 	@echo "  venv       create $(VENVDIR) with what builds the site"
 	@echo "  clean      remove $(BUILDDIR)/ (build output only)"
 	@echo "  clean-venv remove $(VENVDIR)/"
+	@echo "  name       print the download's name (NAME, set in talk.mk)"
 	@echo "  <builder>  any other Sphinx builder on the handbook, e.g. 'make text'"
+	@echo "and the talk's own targets, in talk.mk."
 
 # -- The virtual environment: one set of pinned requirements per purpose ------------
 
@@ -161,11 +166,6 @@ browser:
 test: $(VENVDIR)/.installed-test browser
 	TALKBOOK_SCREENSHOTS=$(BUILDDIR)/screenshots $(PYTHON) -m pytest -n auto --dist loadfile
 
-# Speed and size against the stock tools, run side by side (bench/build.py).
-.PHONY: bench
-bench: $(VENVDIR)/.installed-bench
-	$(PYTHON) bench/build.py --out $(BUILDDIR)/bench
-
 # -- Cleaning, and every other Sphinx builder ------------------------------------------
 
 .PHONY: clean clean-venv
@@ -175,10 +175,17 @@ clean:
 clean-venv:
 	rm -rf -- "$(VENVDIR)"
 
+.PHONY: name
+name:
+	@echo $(NAME)
+
 # Files make must never try to build with the catch-all rule below.
-Makefile conf.py: ;
+Makefile conf.py talk.mk: ;
 requirements/%.txt: ;
 
 # Any other Sphinx builder, on the handbook ("make text", "make epub", ...).
 %: venv
 	$(SPHINXBUILD) -M $@ $(HANDBOOK) $(BUILDDIR) $(SPHINXFLAGS)
+
+# The talk's own settings and targets.
+-include talk.mk

@@ -7,11 +7,6 @@ folder. The Makefile runs both and assembles the site.
 """
 
 import os
-import sys
-from pathlib import Path
-
-ROOT = Path(__file__).resolve().parent
-sys.path.insert(0, str(ROOT))
 
 # -- Project information -----------------------------------------------------
 

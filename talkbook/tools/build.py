@@ -122,7 +122,8 @@ def run_build(args: list[str]) -> int:
     return code
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, prog: str | None = None) -> int:
+    # Every argument is sphinx-build's (``--help`` is its help): *prog* is not shown.
     try:
         return run_build(list(sys.argv[1:] if argv is None else argv))
     except KeyboardInterrupt:

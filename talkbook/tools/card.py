@@ -39,8 +39,8 @@ def take_card(deck: Path, out: Path, chromium: str | None = None, timeout: float
     return out
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m talkbook.tools.card", description=__doc__.splitlines()[0])
+def main(argv: list[str] | None = None, prog: str | None = None) -> int:
+    parser = argparse.ArgumentParser(prog=prog or "python -m talkbook.tools.card", description=__doc__.splitlines()[0])
     parser.add_argument("--deck", type=Path, required=True, help="the built deck's index.html")
     parser.add_argument("--out", type=Path, required=True, help="where the PNG goes")
     parser.add_argument("--chromium", help="the browser to use (default: TALKBOOK_CHROMIUM or /usr/bin/chromium)")

@@ -119,8 +119,8 @@ def summary(rows: list[dict]) -> list[str]:
     return lines
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m talkbook.tools.linkreport",
+def main(argv: list[str] | None = None, prog: str | None = None) -> int:
+    parser = argparse.ArgumentParser(prog=prog or "python -m talkbook.tools.linkreport",
                                      description=__doc__.splitlines()[0])
     parser.add_argument("--handbook", type=Path, required=True, help="the handbook's linkcheck output folder")
     parser.add_argument("--deck", type=Path, required=True, help="the deck's linkcheck output folder")

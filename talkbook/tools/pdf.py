@@ -113,8 +113,8 @@ def count_pages(pdf: Path) -> int:
     return len(PdfReader(pdf).pages)
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m talkbook.tools.pdf", description=__doc__.splitlines()[0])
+def main(argv: list[str] | None = None, prog: str | None = None) -> int:
+    parser = argparse.ArgumentParser(prog=prog or "python -m talkbook.tools.pdf", description=__doc__.splitlines()[0])
     parser.add_argument("--deck", type=Path, required=True, help="the built deck's index.html")
     parser.add_argument("--out", type=Path, required=True, help="where the PDF goes")
     parser.add_argument("--chromium", help="the browser to use (default: TALKBOOK_CHROMIUM or /usr/bin/chromium)")

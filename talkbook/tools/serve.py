@@ -209,8 +209,8 @@ def check_port(host: str, port: int) -> None:
             raise ServeError(f"cannot serve on {host}:{port}: {err.strerror}") from None
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m talkbook.tools.serve", description=__doc__.splitlines()[0])
+def main(argv: list[str] | None = None, prog: str | None = None) -> int:
+    parser = argparse.ArgumentParser(prog=prog or "python -m talkbook.tools.serve", description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=8000, help="the port to serve on (default 8000)")
     parser.add_argument("--host", default="127.0.0.1", help="the address to serve on (default 127.0.0.1)")
     parser.add_argument("--builddir", type=Path, default=Path("_build"), help="the preview goes into its serve/")

@@ -212,8 +212,8 @@ def make_zip(site: Path, dist: Path, name: str, extra: list[Path] = ()) -> Path:
     return final
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m talkbook.tools.site", description=__doc__.splitlines()[0])
+def main(argv: list[str] | None = None, prog: str | None = None) -> int:
+    parser = argparse.ArgumentParser(prog=prog or "python -m talkbook.tools.site", description=__doc__.splitlines()[0])
     parser.add_argument("--html", type=Path, required=True, help="the handbook's HTML build")
     parser.add_argument("--deck", type=Path, required=True, help="the deck's revealjs build")
     parser.add_argument("--site", type=Path, required=True, help="where the site goes")
