@@ -36,8 +36,9 @@ from talkbook.data import DataError, load_once, md_text, md_url
 from talkbook.facts import Facts, load_facts
 from talkbook.projects import ProjectData, load_projects
 
+from docutils import nodes
+
 if TYPE_CHECKING:
-    from docutils import nodes
     from sphinx.application import Sphinx
     from sphinx.config import Config
 
@@ -133,7 +134,17 @@ class Render(SphinxDirective):
             logger.warning("template %s failed: %s. Fix the template or the data.", name, err,
                            location=self.get_location())
             return []
-        return self.parse_text_to_nodes(text, offset=self.lineno, allow_section_headings=True)
+        document = self.state.document
+        before = {id(node) for node in document.findall(nodes.Element)}
+        found = self.parse_text_to_nodes(text, offset=0, allow_section_headings=True)
+        # What a template writes has no line of its own in the page (MyST would count the
+        # rendered text's lines from the directive's): all of it stands where the directive
+        # does, so a warning or a link check row names that line. Its headings' sections
+        # go straight into the document, not into what the parse returns.
+        for node in [*found, *(n for n in document.findall(nodes.Element) if id(n) not in before)]:
+            for element in node.findall(nodes.Element):
+                element.line = self.lineno
+        return found
 
 
 def _load_early(app: Sphinx, config: Config) -> None:
