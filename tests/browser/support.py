@@ -36,6 +36,8 @@ OVERFLOWS = """(slide) => {
   const walk = (el, path) => {
     for (const child of el.children) {
       if (child.matches("aside.notes, script, style, template")) continue;
+      // Text hidden from sight on purpose, for screen readers (talk.css): clipped to nothing, it is no overflow.
+      if (child.matches(".visually-hidden, :has(> .visually-hidden:only-child)")) continue;
       const style = getComputedStyle(child);
       if (style.display === "none" || style.visibility === "hidden") continue;
       const where = path + " > " + name(child);
