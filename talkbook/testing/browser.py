@@ -57,6 +57,10 @@ OVERFLOWS = """(slide) => {
       if (child.matches("aside.notes, script, style, template")) continue;
       const style = getComputedStyle(child);
       if (style.display === "none" || style.visibility === "hidden") continue;
+      // Hidden from sight on purpose, for screen readers (the usual "visually hidden"
+      // pattern: a 1 px box that clips its content): no overflow.
+      const own = child.getBoundingClientRect();
+      if (own.width <= 1 && own.height <= 1 && style.overflow === "hidden") continue;
       const where = path + " > " + name(child);
       const box = child.getBoundingClientRect();
       if (box.width > 0 && box.height > 0 && (box.left < frame.left - slack || box.top < frame.top - slack ||
