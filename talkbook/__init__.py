@@ -30,6 +30,7 @@ def setup(app: Sphinx) -> dict:
     from talkbook.diagrams import setup_diagrams
     from talkbook.facts import setup_facts
     from talkbook.incremental import env_version_of, setup_incremental
+    from talkbook.linkcheck import setup_linkcheck
     from talkbook.markers import setup_markers
     from talkbook.publishing import setup_publishing
     from talkbook.templates import setup_templates
@@ -44,6 +45,7 @@ def setup(app: Sphinx) -> dict:
     setup_templates(app)
     setup_publishing(app)
     setup_access(app)
+    setup_linkcheck(app)
     setup_incremental(app)
     return {
         "version": __version__,

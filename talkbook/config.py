@@ -103,3 +103,16 @@ def setup_config(app: Sphinx) -> None:
     # declares itself unsafe for parallel reading, nor the deck a 404 page.
     for name in app.config[f"talkbook_{_role(app) or 'handbook'}_extensions"]:
         app.setup_extension(name)
+
+
+def read_settings(confdir: Path) -> dict:
+    """A talk's settings as its conf.py gives them, talkbook's defaults filled in, for the
+    tools that read them without a build (the link report, talkbook's checks)."""
+    from sphinx.config import Config
+    from sphinx.util.tags import Tags
+
+    config = Config.read(Path(confdir), overrides={}, tags=Tags())
+    for name, (default, rebuild, types, _meaning) in CONFIG_VALUES.items():
+        config.add(name, default, rebuild, types)
+    config.add("revealjs_script_conf", {}, "html", (dict,))
+    return {name: config[name] for name in [*CONFIG_VALUES, "project", "revealjs_script_conf"]}

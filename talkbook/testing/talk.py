@@ -22,6 +22,8 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
+from talkbook.config import read_settings
+
 #: The address the checks build the site for (RFC 2606: an example domain).
 SITE_URL = "https://talk.example.org/"
 #: The time of every build of the checks (2023-11-14), as a release build sets it.
@@ -58,21 +60,6 @@ def make(talk: Path, *targets: str, builddir: Path, env: dict[str, str] | None =
         ["make", "--no-print-directory", "-C", str(talk), *targets, *(f"{k}={v}" for k, v in settings.items())],
         capture_output=True, text=True, env={**os.environ, **(env or {})},
     )
-
-
-def talk_settings(confdir: Path) -> dict:
-    """The talk's settings of its conf.py that the checks need, talkbook's defaults filled in."""
-    from sphinx.config import Config
-    from sphinx.util.tags import Tags
-
-    from talkbook.config import CONFIG_VALUES
-
-    config = Config.read(confdir, overrides={}, tags=Tags())
-    for name, (default, rebuild, types, _meaning) in CONFIG_VALUES.items():
-        config.add(name, default, rebuild, types)
-    config.add("revealjs_script_conf", {}, "html", (dict,))
-    names = [*CONFIG_VALUES, "project", "revealjs_script_conf"]
-    return {name: config[name] for name in names}
 
 
 @dataclass
@@ -128,7 +115,7 @@ def build_once(talk: Path, shared: Path) -> BuiltSite:
     code, stdout, stderr = json.loads(log.read_text())
     if code != 0:
         pytest.fail(f"make all failed in {talk} ({code}):\n{stdout}\n{stderr}", pytrace=False)
-    return BuiltSite(talk=talk, builddir=builddir, stdout=stdout, stderr=stderr, settings=talk_settings(talk))
+    return BuiltSite(talk=talk, builddir=builddir, stdout=stdout, stderr=stderr, settings=read_settings(talk))
 
 
 def unzip(archive: Path, target: Path) -> Path:

@@ -44,13 +44,20 @@ def read_rows(folder: Path, side: str) -> list[dict]:
     except FileNotFoundError:
         raise ReportError(f"{path} does not exist: the {side}'s link check did not run (see above).") from None
     try:
-        return [json.loads(line) for line in lines if line.strip()]
+        rows = [json.loads(line) for line in lines if line.strip()]
     except ValueError as err:
         raise ReportError(f"{path} is not Sphinx's link check output: {err}") from None
+    # Every page that shows each URL (Sphinx's rows name the first), as talkbook.linkcheck recorded them.
+    from talkbook.linkcheck import PAGES_FILE
+
+    pages_file = folder / PAGES_FILE
+    pages = json.loads(pages_file.read_text(encoding="utf-8")) if pages_file.is_file() else {}
+    for row in rows:
+        row["docnames"] = pages.get(row["uri"], [])
+    return rows
 
 
-def _page(filename: str, deck_path: str | None) -> str:
-    docname = filename.rsplit(".", 1)[0]
+def _page(docname: str, deck_path: str | None) -> str:
     page = f"{docname}.html"
     return f"{deck_path.strip('/')}/{page}" if deck_path is not None else page
 
@@ -65,7 +72,8 @@ def merge(sides: list[tuple[list[dict], Path, str | None]], confdir: Path) -> li
                                             "info": row.get("info", ""), "pages": set(), "sources": set()})
             if _rank(row["status"]) < _rank(entry["status"]):
                 entry.update(status=row["status"], code=row.get("code", 0), info=row.get("info", ""))
-            entry["pages"].add(_page(row["filename"], deck_path))
+            for docname in row.get("docnames") or [row["filename"].rsplit(".", 1)[0]]:
+                entry["pages"].add(_page(docname, deck_path))
             source = (srcdir / row["filename"]).resolve()
             try:
                 source = source.relative_to(confdir.resolve())
@@ -78,21 +86,6 @@ def merge(sides: list[tuple[list[dict], Path, str | None]], confdir: Path) -> li
 
 def _rank(status: str) -> int:
     return SEVERITY.index(status) if status in SEVERITY else len(SEVERITY)
-
-
-def talk_settings(confdir: Path) -> dict[str, str]:
-    """talkbook's settings of the talk's conf.py: its source folders and facts file."""
-    from sphinx.config import Config
-    from sphinx.util.tags import Tags
-
-    from talkbook.config import CONFIG_VALUES
-
-    config = Config.read(confdir, overrides={}, tags=Tags())
-    names = ("talkbook_handbook_srcdir", "talkbook_deck_srcdir", "talkbook_facts_file")
-    for name in names:
-        default, rebuild, types, _meaning = CONFIG_VALUES[name]
-        config.add(name, default, rebuild, types)
-    return {name: config[name] for name in names}
 
 
 def due_facts(path: Path, today: dt.date) -> list[str]:
@@ -133,7 +126,9 @@ def main(argv: list[str] | None = None, prog: str | None = None) -> int:
     try:
         handbook = read_rows(args.handbook, "handbook")
         deck = read_rows(args.deck, "deck")
-        settings = talk_settings(args.confdir)
+        from talkbook.config import read_settings
+
+        settings = read_settings(args.confdir)
         rows = merge([(handbook, args.confdir / settings["talkbook_handbook_srcdir"], None),
                       (deck, args.confdir / settings["talkbook_deck_srcdir"], args.deck_path)], args.confdir)
         facts = settings["talkbook_facts_file"]

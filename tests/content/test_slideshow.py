@@ -133,7 +133,7 @@ def test_overview_mode_shows_the_deck_and_jumps_to_a_slide(tab, deck_url, deck, 
     page.keyboard.press("ArrowRight")  # the arrows move the selection in the overview
     assert page.evaluate("Reveal.getCurrentSlide().id") == deck[2].id
     page.screenshot(path=str(screenshots / "deck-overview.png"))
-    page.locator(f".reveal .slides section#{deck[4]['id']}").click()  # a click opens that slide
+    page.locator(f".reveal .slides section#{deck[4].id}").click()  # a click opens that slide
     assert page.evaluate("Reveal.isOverview()") is False
     assert page.evaluate("Reveal.getCurrentSlide().id") == deck[4].id
     page.evaluate("Reveal.toggleOverview(true)")
