@@ -407,7 +407,7 @@ METHOD = {
 }
 
 
-def measure(opened: list[tuple[Repository, Git, str]], argv: list[str], today: dt.date) -> dict[str, object]:
+def measure(opened: list[tuple[Repository, Git, str]], command: str, today: dt.date) -> dict[str, object]:
     """Everything the files hold: {'contributors': rows, 'code_size': rows, 'provenance': dict}.
 
     *opened*: each repository with its git and HEAD commit (:func:`open_repository`).
@@ -422,7 +422,7 @@ def measure(opened: list[tuple[Repository, Git, str]], argv: list[str], today: d
     provenance = {
         "measured": today.isoformat(),
         "git": Git(Path(".")).run("--version").strip(),
-        "command": shlex.join(argv),
+        "command": command,
         "method": METHOD,
         "end": _iso(end),
         "last_full_month": last_full.strftime("%Y-%m"),
@@ -512,13 +512,13 @@ def _csv(header: list[str], rows: list[dict]) -> str:
 
 def main(argv: list[str] | None = None, prog: str = "python -m talkbook.tools.gitstats") -> int:
     parser = argparse.ArgumentParser(prog=prog, description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, required=True, help="the folder the three files go into")
+    parser.add_argument("--out", type=Path, required=True, metavar="DIR", help="the folder the three files go into")
     parser.add_argument("--url-pattern", metavar="URL",
                         help="each repository's address, {name} replaced by its name "
                              "(default: its remote.origin.url, if any)")
     parser.add_argument("repos", nargs="+", metavar="REPO", help="a git repository: PATH or NAME=PATH")
     args = parser.parse_args(argv)
-    command = [prog, *(sys.argv[1:] if argv is None else argv)]
+    command = f"{prog} {shlex.join(sys.argv[1:] if argv is None else argv)}"
     try:
         repos = [parse_repository(arg, args.url_pattern) for arg in args.repos]
         names = Counter(repo.name for repo in repos)
