@@ -219,7 +219,8 @@ def read_authors(git: Git) -> AuthorLog:
     # %P: the root commits have none.
     text = git.run("-c", "mailmap.blob=HEAD:.mailmap", "log", "--no-merges", "--use-mailmap",
                    "--format=%H%x00%at%x00%ct%x00%P%x00%aN%x00%aE", "HEAD", "--")
-    rows = [line.split("\0") for line in text.splitlines() if line]
+    # Split at newlines only: str.splitlines() would also split a name at U+2028 or U+0085.
+    rows = [line.split("\0") for line in text.split("\n") if line]
     commits, roots = [], []
     for oid, author_time, commit_time, parents, name, email in rows:
         commits.append(Commit(oid, int(author_time), int(commit_time), name, email))
