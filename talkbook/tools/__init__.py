@@ -4,7 +4,8 @@
 - :mod:`.site`: the publishable site and its offline download, audited;
 - :mod:`.linkreport`: the link checks of both outputs as one report;
 - :mod:`.pdf`: the deck printed by headless Chromium (slides and handout);
-- :mod:`.serve`: the live preview.
+- :mod:`.serve`: the live preview;
+- :mod:`.gitstats`: contributors per month and code size per quarter, from git repositories.
 
 Run each as ``python -m talkbook.tools.<name> --help``; the Makefile does.
 """
