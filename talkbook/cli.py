@@ -26,6 +26,7 @@ COMMANDS: dict[str, tuple[str, list[str]]] = {
     "handout": ("pdf", ["--handout"]),
     "card": ("card", []),
     "linkreport": ("linkreport", []),
+    "gitstats": ("gitstats", []),
 }
 #: What a subcommand that is another's with arguments does.
 SUMMARIES = {"handout": "The deck's handout as PDF: each slide once, then its speaker notes (pdf --handout)"}

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO
+from machinery.support import REPO
 from talkbook.tools import gitstats
 
 UTC = dt.timezone.utc
