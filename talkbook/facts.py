@@ -105,6 +105,9 @@ def load_facts(path: Path) -> Facts:
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             value = str(value)
         checked = entry.get("checked")
+        if "checked" not in entry:
+            raise DataError(path, line, f"{where}: its 'checked' date is missing",
+                            "Add 'checked: YYYY-MM-DD', the day you checked the value against its source.")
         if not isinstance(checked, dt.date) or isinstance(checked, dt.datetime):
             raise DataError(path, at["checked"], f"{where}: 'checked' must be the date of the last check, "
                             f"not {checked!r}", "Write it as YYYY-MM-DD, the day you checked the value against its source.")

@@ -15,32 +15,85 @@ succeed. The mark of the failure is a file in the doctree folder (``-d``).
 
 from __future__ import annotations
 
+import difflib
 import re
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 #: In the doctree folder: the last build of this folder failed.
 FAILED = "talkbook-build-failed"
 
-# (pattern on the warning line, what to do)
-HINTS: list[tuple[re.Pattern[str], str]] = [
+#: Directives a talk uses, for "did you mean ...?": talkbook's, sphinx-revealjs', Sphinx's and
+#: MyST's most common, and docutils' own (their English names).
+KNOWN_DIRECTIVES = (
+    "slide-only", "handbook-only", "crosslink", "diagram", "render", "chart",
+    "revealjs-notes", "revealjs-fragments", "revealjs-section", "revealjs-break", "revealjs-code-block",
+    "revealjs-literalinclude", "revealjs-vertical", "revealjs-interslide",
+    "toctree", "include", "literalinclude", "code-block", "glossary", "only", "index", "seealso", "versionadded",
+    "versionchanged", "deprecated", "centered", "hlist", "tabularcolumns", "productionlist", "eval-rst",
+)
+
+
+def _directive_hint(match: re.Match[str]) -> str:
+    from docutils.parsers.rst.languages import en
+
+    name = re.search(r"Unknown directive type: '([^']+)'", match["message"])
+    known = sorted({*KNOWN_DIRECTIVES, *en.directives})
+    close = difflib.get_close_matches(name[1], known, n=1, cutoff=0.6) if name else []
+    guess = f"did you mean {close[0]!r}? Otherwise " if close else ""
+    return (guess + "check the directive's name. talkbook's: slide-only, handbook-only, crosslink, diagram, render, "
+            "chart; sphinx-revealjs: revealjs-notes, revealjs-fragments; Sphinx: toctree, include, note, code-block...")
+
+
+def _label_line(path: Path, label: str) -> int | None:
+    """The line of the ``(label)=`` target of *label* in the Markdown file *path*."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    target = re.compile(r"^\s*\(" + re.escape(label) + r"\)=\s*$", re.I)
+    return next((number for number, line in enumerate(lines, 1) if target.match(line)), None)
+
+
+def _duplicate_hint(match: re.Match[str]) -> str:
+    found = re.search(r"duplicate label (?P<label>\S+), other instance in (?P<other>.+?)(?: \[|$)", match["message"])
+    if found:
+        other = Path(found["other"].strip())
+        line = _label_line(other, found["label"])
+        first = f"{other}:{line}" if line else str(other)
+        return f"the label {found['label']!r} is already at {first}: labels are unique in each output, so rename one."
+    return "labels must be unique in each output: rename one of the two."
+
+
+def _toctree_hint(match: re.Match[str]) -> str:
+    """Name the toctree the page belongs in: the nearest index page above it that has one."""
+    page = Path(match["where"].split(":")[0])
+    for folder in page.parents:
+        for index in (folder / "index.md", folder / "index.rst"):
+            if index != page and index.is_file() and "toctree" in index.read_text(encoding="utf-8", errors="replace"):
+                entry = page.relative_to(folder).with_suffix("").as_posix()
+                return (f"add '{entry}' to the toctree of {index} (or, for a page that no menu should "
+                        "list, put 'orphan: true' in its front matter).")
+    return "add the page to the toctree of its section's index.md."
+
+
+# (pattern on the warning line, what to do: a text, or a function of the warning's match)
+HINTS: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = [
     (re.compile(r"\[ref\.ref\]"), "check the label's spelling, or add '(label)=' just above the heading it names."),
     (re.compile(r"\[ref\.doc\]"), "check the page path: relative to this page, without '.md'."),
     (re.compile(r"\[myst\.xref_missing\]"), "check the link: a page ending in '.md', a '#label', or a full https:// URL."),
     (re.compile(r"\[ref\.(any|term|keyword|option)\]"), "check the target's spelling, or define it."),
-    (re.compile(r"\[myst\.directive_unknown\]"),
-     "check the directive's name. talkbook's: slide-only, handbook-only, crosslink, diagram, render; "
-     "sphinx-revealjs: revealjs-notes, revealjs-fragments; Sphinx: toctree, include, note, code-block..."),
+    (re.compile(r"\[myst\.directive_unknown\]"), _directive_hint),
     (re.compile(r"\[myst\.role_unknown\]"), "check the role's name: slide, handbook, ref, doc, term..."),
     (re.compile(r"\[myst\.substitution\]"),
      "check the name between {{ }}: facts are named in the facts file (talkbook_facts_file in conf.py)."),
     (re.compile(r"Non-consecutive header level|\[myst\.header\]"),
      "headings go down one level at a time: give this heading one '#' more than the one above it."),
-    (re.compile(r"document isn't included in any toctree|\[toc\.not_included\]"),
-     "add the page to the toctree of its section's index.md."),
+    (re.compile(r"document isn't included in any toctree|\[toc\.not_included\]"), _toctree_hint),
     (re.compile(r'Directive "include": file not found'), "paths in {include} are relative to the file that holds it."),
-    (re.compile(r"duplicate label"), "labels must be unique in each output: rename one of the two."),
+    (re.compile(r"duplicate label"), _duplicate_hint),
     (re.compile(r"Unknown target name|Unknown interpreted text role"), "check the spelling of the link or role."),
 ]
 WARNING_LINE = re.compile(r"^(?P<where>.*?): (?P<level>WARNING|ERROR|CRITICAL|SEVERE): (?P<message>.*)$")
@@ -59,7 +112,7 @@ def explain(stderr: str) -> tuple[list[str], bool]:
         if match:
             for pattern, hint in HINTS:
                 if pattern.search(line):
-                    shown.append(f"    -> what to do: {hint}")
+                    shown.append(f"    -> what to do: {hint if isinstance(hint, str) else hint(match)}")
                     break
     return shown, False
 

@@ -41,6 +41,11 @@ class PdfError(Exception):
 #: The query that prints the deck, and the one that prints its handout.
 SLIDES_QUERY = "?print-pdf"
 HANDOUT_QUERY = "?print-pdf&showNotes=separate-page&pdfSeparateFragments=false"
+#: reveal.js breaks the page after each page of notes, the last one too, which leaves
+#: an empty page at the end of a handout, whatever the deck's theme: not after the last.
+HANDOUT_CSS = """html.reveal-print .reveal .speaker-notes-pdf[data-layout=separate-page]:last-child {
+  page-break-after: avoid;
+}"""
 
 
 @contextmanager
@@ -98,6 +103,8 @@ def print_deck(deck: Path, out: Path, chromium: str | None = None, timeout: floa
     try:
         with open_deck(deck, HANDOUT_QUERY if handout else SLIDES_QUERY, {"width": 1280, "height": 720},
                        chromium, timeout) as page:
+            if handout:
+                page.add_style_tag(content=HANDOUT_CSS)
             page.pdf(path=str(partial), prefer_css_page_size=True, print_background=True)
     except PdfError:
         partial.unlink(missing_ok=True)

@@ -60,6 +60,7 @@ def test_a_fact_is_due_when_its_review_period_is_over(tmp_path):
     [
         (lambda t: t.replace("  series:", "  Series:"), 3, "a fact's name is lowercase letters"),
         (lambda t: t.replace("checked: 2026-01-31", "checked: last week"), 6, "'checked' must be the date"),
+        (lambda t: t.replace("    checked: 2026-01-31\n", ""), 3, "its 'checked' date is missing"),
         (lambda t: t.replace("    source: https://releases.example.test/\n", ""), 3, "it has no 'source'"),
         (lambda t: t.replace("url: https://releases.example.test/hibiscus/", "url: javascript:alert(1)"), 5,
          "not an http(s) URL"),
@@ -67,7 +68,7 @@ def test_a_fact_is_due_when_its_review_period_is_over(tmp_path):
         (lambda t: t.replace("    note: Read", "    colour: blue\n    note: Read"), 8, "unknown field(s) colour"),
         (lambda t: t.replace("value: 2026.2 Hibiscus", "value: [a, list]"), 4, "'value' must be text"),
     ],
-    ids=["name", "checked", "source", "url", "review-months", "unknown-field", "value"],
+    ids=["name", "checked", "checked-missing", "source", "url", "review-months", "unknown-field", "value"],
 )
 def test_bad_facts_name_file_line_and_fix(tmp_path, change, line, words):
     path = _write(tmp_path, change(GOOD))
@@ -84,7 +85,7 @@ def test_a_bad_facts_file_stops_the_build_before_any_page(make_app, rootdir, tmp
     root = tmp_path / "render"
     shutil.copytree(rootdir / "test-render", root)
     (root / "facts.yaml").write_text("facts:\n  channel:\n    value: x\n", encoding="utf-8")
-    with pytest.raises(ConfigError, match=r"facts\.yaml:2: fact .channel.: .checked. must be the date"):
+    with pytest.raises(ConfigError, match=r"facts\.yaml:2: fact .channel.: its .checked. date is missing"):
         make_app("html", srcdir=root)
 
 

@@ -48,7 +48,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.requests.append(f"{self.command} {self.path}")
         path = self.path.split("#")[0]
         page = b'<html><body><h1 id="present">A page</h1></body></html>'
-        if path in ("/ok", "/slide-only", "/elsewhere-target"):
+        if path in ("/ok", "/slide-only", "/elsewhere-target", "/rendered"):
             self.answer(200, page)
         elif path == "/moved":
             self.answer(302, headers={"Location": "/ok"})
@@ -83,7 +83,7 @@ def serve(handler=Handler):
 def copy_talk(rootdir: Path, tmp_path: Path, port: int) -> Path:
     root = tmp_path / "linkcheck"
     shutil.copytree(rootdir / "test-linkcheck", root)
-    for page in root.rglob("index.md"):
+    for page in root.rglob("*.md"):
         page.write_text(page.read_text().replace("PORT", str(port)))
     return root
 
@@ -120,17 +120,21 @@ def test_every_status_in_one_report_with_its_pages(make_app, rootdir, tmp_path, 
         "ok": "working", "ok#present": "working", "ok#absent": "broken", "gone": "broken",
         "moved": "working",  # an allowed redirect
         "elsewhere": "redirected", "busy": "working",  # 429, then a retry after Retry-After
-        "slow": "timeout", "slide-only": "working",
+        "slow": "timeout", "slide-only": "working", "rendered": "working",
     }
     assert rows["gone"]["info"].startswith("404 Client Error")
     assert "absent" in rows["ok#absent"]["info"]
     assert rows["elsewhere"]["info"].endswith("/elsewhere-target")
-    # Shown by both outputs, checked by both: one row, with the pages of both.
-    assert rows["ok"]["pages"] == ["index.html", "slides/index.html"]
+    # Shown by both outputs, checked by both: one row, with every page of both that shows it
+    # (Sphinx's own rows name the first page of each).
+    assert rows["ok"]["pages"] == ["index.html", "more.html", "slides/index.html"]
     assert rows["ok"]["sources"] == ["index.md:4", "slides/index.md:4"]
+    # A link that a template writes is where its {render} directive is.
+    line = (root / "more.md").read_text().splitlines().index("```{render} links.md") + 1
+    assert rows["rendered"]["sources"] == [f"more.md:{line}"] and rows["rendered"]["pages"] == ["more.html"]
     assert rows["slide-only"]["pages"] == ["slides/index.html"]
     assert set(rows["gone"]) == {"uri", "status", "code", "info", "pages", "sources"}
-    assert printed.splitlines()[0] == "9 URLs: 2 broken, 1 timeout, 1 redirected, 5 working"
+    assert printed.splitlines()[0] == "10 URLs: 2 broken, 1 timeout, 1 redirected, 6 working"
     assert f"broken: http://127.0.0.1:{port}/gone" in printed and "    on index.html" in printed
 
 
@@ -183,6 +187,7 @@ def test_the_certificate_authorities_of_the_environment_are_used(make_app, rootd
         root = copy_talk(rootdir, tmp_path, port)
         (root / "index.md").write_text(f"(top)=\n# Links\n\n[secure](https://127.0.0.1:{port}/ok)\n")
         (root / "slides" / "index.md").write_text("(top)=\n# Slide\n")
+        (root / "more.md").unlink()  # its plain-HTTP links: this server speaks TLS only
         handbook, deck = check_both(make_app, root, tmp_path / "untrusted")
         _code, rows, _printed = report(root, handbook, deck, tmp_path / "untrusted.json", capsys)
         assert rows["ok"]["status"] == "broken" and "certificate" in rows["ok"]["info"].lower()

@@ -7,6 +7,8 @@ crosslink and a data entry.
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -59,3 +61,20 @@ def test_the_download_bears_the_talks_name(built):
         names = archive.namelist()
     assert "tea/index.html" in names and "tea/slides/index.html" in names
     assert not [n for n in names if "python" in n.lower() or "openstack" in n.lower()]
+
+
+def test_the_handout_of_a_deck_in_the_stock_theme_ends_on_its_last_notes(built, chromium, tmp_path):
+    # This talk keeps sphinx-revealjs's own theme: reveal.js breaks the page after every
+    # page of notes, the last one too, and talkbook's PDF tool takes that last break away.
+    from pypdf import PdfReader
+
+    deck = built / "site" / "slides" / "index.html"
+    out = tmp_path / "handout.pdf"
+    result = subprocess.run([sys.executable, "-m", "talkbook.tools.pdf", "--handout", "--deck", str(deck),
+                             "--out", str(out)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    pages = [" ".join(page.extract_text().split()) for page in PdfReader(out).pages]
+    slides = soup(deck).select("div.reveal > div.slides > section")
+    notes = soup(deck).select("aside.notes")
+    assert len(pages) == len(slides) + len(notes), pages
+    assert " ".join(notes[-1].get_text(" ").split()) in pages[-1], pages[-1]

@@ -1,7 +1,8 @@
 # Links to servers that the tests start on 127.0.0.1 (PORT is set by the test):
 # the handbook here, the deck in slides/.
 extensions = ["myst_parser", "talkbook"]
-exclude_patterns = ["_build", "slides"]
+exclude_patterns = ["_build", "slides", "_templates"]
+templates_path = ["_templates"]
 talkbook_deck_srcdir = "slides"
 talkbook_handbook_srcdir = "."
 talkbook_require_notes = False
