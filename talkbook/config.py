@@ -37,7 +37,7 @@ CONFIG_VALUES: dict[str, tuple[object, str, tuple[type, ...], str]] = {
     "talkbook_deck_extensions": (
         ["sphinx_revealjs"], "env", (list,), "extensions that only the deck's build loads"),
     "talkbook_handbook_extensions": (
-        [], "env", (list,), "extensions that only the handbook's build loads"),
+        ["notfound.extension"], "env", (list,), "extensions that only the handbook's build loads (default: the 404 page)"),
 }
 
 

@@ -92,7 +92,9 @@ def talkbook_requirement(talk: Path | None = None) -> tuple[str, str]:
     fragment = ""
     if "vcs_info" in info:
         vcs = info["vcs_info"]
-        line = f"talkbook @ {vcs['vcs']}+{url}@{vcs['commit_id']}"
+        # A requirement's URL names a host (PEP 508, as pip parses it): file://localhost/ is file:///.
+        where = "file://localhost/" + url[len("file:///"):] if url.startswith("file:///") else url
+        line = f"talkbook @ {vcs['vcs']}+{where}@{vcs['commit_id']}"
         origin = f"{vcs['vcs']} {url} at {vcs['commit_id'][:12]}"
     elif "archive_info" in info:
         archive = info["archive_info"]
