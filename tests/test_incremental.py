@@ -71,6 +71,17 @@ def build_apart(root: Path, side: str, builddir: Path) -> tuple[Path, list[str]]
     return outdir, found
 
 
+def rebuilt_as_clean(root: Path, side: str, builddir: Path, cleandir: Path, step: str) -> Path:
+    """Rebuild *side* in *builddir* and build it afresh in *cleandir*: the two must
+    be the same bytes, with no warning. The rebuild's output folder."""
+    rebuilt, said = build_apart(root, side, builddir)
+    assert said == [], f"after {step}, the {side}'s rebuild warns: {said}"
+    clean, _said = build_apart(root, side, cleandir)
+    found = differences(rebuilt, clean)
+    assert not found, f"after {step}, the {side}'s rebuild is not its clean build:\n" + "\n".join(found)
+    return rebuilt
+
+
 def test_every_kind_of_edit_rebuilds_to_the_clean_build(tmp_path):
     # Imported once here, for every forked build: Sphinx's own extensions, the others, ours.
     import importlib
@@ -116,11 +127,7 @@ def test_every_kind_of_edit_rebuilds_to_the_clean_build(tmp_path):
     for number, (step, change) in enumerate(steps, start=1):
         change()
         for side in sides:
-            rebuilt, said = build_apart(root, side, tmp_path / f"build-{side}")
-            assert said == [], f"after {step}, the {side}'s rebuild warns: {said}"
-            clean, _said = build_apart(root, side, tmp_path / f"clean-{number}-{side}")
-            found = differences(rebuilt, clean)
-            assert not found, f"after {step}, the {side}'s rebuild is not its clean build:\n" + "\n".join(found)
+            rebuilt_as_clean(root, side, tmp_path / f"build-{side}", tmp_path / f"clean-{number}-{side}", step)
 
 
 def test_an_edit_to_the_extensions_code_rebuilds_to_the_clean_build(tmp_path):

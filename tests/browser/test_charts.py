@@ -1,0 +1,114 @@
+"""Charts read from the back of the room and on a phone, opened from disk with no script of ours.
+
+The test talk of tests/roots/test-charts (its deck on talkbook's deck theme,
+1280x720 with the real talk's margin; its handbook on furo) is built once,
+each side in a process of its own, and opened from ``file://``. Each chart's
+text is measured as the reader sees it: the size of its type on the screen,
+after the page's and reveal.js's scaling.
+
+- On a 1280x720 screen, the deck's smallest chart text must be at least
+  24 px: the floor slide guides set is 18 pt on a slide 7.5 inches (540 pt)
+  tall, 1/30 of the slide's height, and 1/30 of 720 px is 24 px. The
+  drawing's 26 px type is about 24.4 px after reveal.js's margin (0.06 here,
+  as in the real talk) shrinks the slide. The diagrams are held to 18 px,
+  the deck's body text to 30 px (test_fit.py).
+- On a phone 390 px wide, the handbook's smallest chart text must be at
+  least 11 px: the smallest type Apple's and Google's guides allow on a
+  phone (11 pt caption, 12 sp); the handbook's drawing is made for about
+  12 px there. It must also fit the screen's width.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from browser.conftest import DESKTOP, PHONE
+from browser.support import OVERFLOWS, open_deck, settle
+
+ROOT = Path(__file__).resolve().parents[1] / "roots" / "test-charts"
+SLIDES = ["authors", "by-repository", "code-size", "review-days"]
+DECK_FLOOR, PHONE_FLOOR = 24, 11
+
+#: Each text of an SVG chart: its words, and its type's size and box height on the screen in px.
+TEXT_ON_SCREEN = """(svg) => {
+  const box = svg.getBoundingClientRect(), view = svg.viewBox.baseVal;
+  const scale = Math.min(box.width / view.width, box.height / view.height);
+  return [...svg.querySelectorAll("text")].map(t => ({
+    text: t.textContent,
+    size: parseFloat(getComputedStyle(t).fontSize) * scale,
+    height: t.getBoundingClientRect().height,
+  }));
+}"""
+
+
+@pytest.fixture(scope="module")
+def charts(tmp_path_factory) -> Path:
+    """The test talk built on both sides: its folder (handbook in html/, deck in deck/)."""
+    work = tmp_path_factory.mktemp("charts-talk")
+    root = shutil.copytree(ROOT, work / "talk")
+    for builder, source, out in (("html", root, "html"), ("revealjs", root / "slides", "deck")):
+        result = subprocess.run([sys.executable, "-m", "sphinx", "-q", "-W", "-b", builder, "-d",
+                                 str(work / f"doctrees-{out}"), str(source), str(work / out)],
+                                capture_output=True, text=True)
+        assert result.returncode == 0, result.stdout + result.stderr
+    return work
+
+
+def _smallest(texts: list[dict]) -> dict:
+    return min(texts, key=lambda t: t["size"])
+
+
+def test_deck_charts_read_from_the_back_of_the_room(open_tab, charts, screenshots):
+    tab = open_tab(DESKTOP)
+    open_deck(tab, (charts / "deck" / "index.html").as_uri(), transitions=False)
+    page = tab.page
+    problems = []
+    for slide in SLIDES:
+        page.evaluate("(id) => { location.hash = '#/' + id; }", slide)
+        page.wait_for_function("(id) => Reveal.getCurrentSlide().id === id", arg=slide)
+        settle(tab)
+        section = page.locator(f"section#{slide}")
+        texts = section.locator("svg.talkbook-chart-svg").evaluate(TEXT_ON_SCREEN)
+        assert len(texts) >= 4, slide  # tick labels at least
+        smallest = _smallest(texts)
+        if smallest["size"] < DECK_FLOOR:
+            problems.append(f"{slide}: {smallest['text']!r} is {smallest['size']:.1f} px")
+        # Its glyphs' box is as tall as its type, or taller: the size is what the eye gets.
+        assert min(t["height"] for t in texts) >= DECK_FLOOR, slide
+        problems += [f"{slide}: {p}" for p in section.evaluate(OVERFLOWS)]
+        page.screenshot(path=str(screenshots / f"chart-deck-{slide}.png"))
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("viewport, floor", [(PHONE, PHONE_FLOOR), (DESKTOP, PHONE_FLOOR)],
+                         ids=["phone-390", "1280x720"])
+def test_handbook_charts_read_on_a_phone_and_fit_its_width(open_tab, charts, screenshots, viewport, floor):
+    tab = open_tab(viewport)
+    tab.page.goto((charts / "html" / "index.html").as_uri())
+    svgs = tab.page.locator("svg.talkbook-chart-svg")
+    assert svgs.count() == len(SLIDES)
+    for index in range(svgs.count()):
+        svg = svgs.nth(index)
+        texts = svg.evaluate(TEXT_ON_SCREEN)
+        smallest = _smallest(texts)
+        assert smallest["size"] >= floor, f"chart {index + 1}: {smallest['text']!r} is {smallest['size']:.1f} px"
+        box = svg.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= viewport["width"], box
+        if viewport is PHONE:
+            svg.screenshot(path=str(screenshots / f"chart-phone-{index + 1}.png"))
+    assert tab.page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+
+
+def test_the_figures_open_under_their_chart(open_tab, charts):
+    tab = open_tab(PHONE)
+    tab.page.goto((charts / "html" / "index.html").as_uri())
+    details = tab.page.locator("div.talkbook-chart details").first
+    table = details.locator("table")
+    assert not table.is_visible()  # collapsed
+    details.locator("summary").click()
+    assert table.is_visible() and table.locator("tbody tr").count() > 1
