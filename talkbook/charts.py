@@ -319,11 +319,11 @@ def _rows(path: Path, data: bytes):
                         "then one row per date.")
 
 
-def read_chart(path: Path, data: bytes, spec: Spec, where: str, shown: str) -> ChartData:
+def read_chart(path: Path, data: bytes, spec: Spec, shown: str) -> ChartData:
     """The series *spec* selects from the CSV *data* (of *path*, shown as *shown*).
 
-    *where* is the directive's place, for messages about a mistake that may be
-    in the directive rather than in the file.
+    A mistake in the file raises DataError (its line); one that the directive
+    makes, or that needs both to fix, ChartError.
     """
     by_series: dict[str, dict[dt.date, Point]] = {}
     seen: dict[str, None] = {}  # every value of the series column, in order
@@ -336,8 +336,8 @@ def read_chart(path: Path, data: bytes, spec: Spec, where: str, shown: str) -> C
             wanted = [("x", x), *(("y", name) for name in spec.y), *([("series", spec.series)] if spec.series else [])]
             for option, name in wanted:
                 if name not in header:
-                    raise DataError(path, line, f"there is no column {name!r} (the :{option}: of the chart at "
-                                    f"{where}); the columns are: {', '.join(header)}",
+                    raise DataError(path, line, f"there is no column {name!r}, which :{option}: names; the "
+                                    f"columns are: {', '.join(header)}",
                                     f"Fix the name in :{option}:, or the file's header line.")
             continue
         when = parse_date(row[x])
@@ -536,6 +536,9 @@ def tidy(svg: str) -> str:
         for child in list(parent):
             if _local(child.tag) in ("metadata", "style"):
                 parent.remove(child)
+        for child in list(parent):
+            if _local(child.tag) == "defs" and not len(child):
+                parent.remove(child)
     referenced = {name for element in root.iter() for value in element.attrib.values()
                   for name in _REFERENCE.findall(value)}
     for element in root.iter():
@@ -668,7 +671,8 @@ class Chart(SphinxDirective):
         try:
             return self._chart(where)
         except DataError as err:
-            logger.warning("%s. %s", err.what, err.fix, location=err.where, type="talkbook", subtype="chart")
+            logger.warning("%s (read by the {chart} at %s). %s", err.what, where, err.fix, location=err.where,
+                           type="talkbook", subtype="chart")
         except ChartError as err:
             logger.warning("%s.", err, location=where, type="talkbook", subtype="chart")
         return []
@@ -694,7 +698,7 @@ class Chart(SphinxDirective):
         except OSError as err:
             raise ChartError(f"{shown} cannot be read ({err.strerror}): give the path of a CSV file") from None
         spec = parse_spec(self.options)
-        chart = read_chart(path, data, spec, where, shown)
+        chart = read_chart(path, data, spec, shown)
         palette = list(self.config.talkbook_palette)
         if len(chart.series) > len(palette):
             raise ChartError(f"the chart has {len(chart.series)} series ({', '.join(s.name for s in chart.series)}) "

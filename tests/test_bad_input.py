@@ -64,7 +64,7 @@ def problems(stderr: str) -> list[str]:
 def test_corpus_covers_the_issue():
     assert {"data-syntax", "data-missing-field", "data-wrong-type", "data-duplicate", "data-javascript-url",
             "missing-include", "self-include", "broken-xref", "unknown-directive", "heading-jump",
-            "not-utf8", "slide-no-title"} <= set(CASES)
+            "not-utf8", "slide-no-title", "chart-not-a-number", "chart-outside-the-talk"} <= set(CASES)
 
 
 @pytest.mark.parametrize("case", CASES)
