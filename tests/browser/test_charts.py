@@ -112,3 +112,20 @@ def test_the_figures_open_under_their_chart(open_tab, charts):
     assert not table.is_visible()  # collapsed
     details.locator("summary").click()
     assert table.is_visible() and table.locator("tbody tr").count() > 1
+
+
+@pytest.mark.parametrize("handout", [False, True], ids=["slides", "handout"])
+def test_charts_print_as_text_in_the_pdf(charts, chromium, handout):
+    from pypdf import PdfReader
+
+    pdf = charts / f"charts{'-handout' if handout else ''}.pdf"
+    result = subprocess.run([sys.executable, "-m", "talkbook.tools.pdf", "--deck", str(charts / "deck" / "index.html"),
+                             "--out", str(pdf), "--chromium", chromium, *(["--handout"] if handout else [])],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    text = " ".join(page.extract_text() for page in PdfReader(pdf).pages).split()
+    # The mark's label (tests/roots/test-charts/_shared/authors.md) and the legends' names (the data's).
+    with open(ROOT / "_data" / "review-days.csv", encoding="utf-8") as data:
+        columns = data.readline().strip().split(",")[1:]
+    for words in ("Diablo", "summit", "nova", "swift", *columns):
+        assert words in text, words
