@@ -619,15 +619,15 @@ def figures_table(chart: ChartData, alt: str) -> chart_figures:
     single = len(chart.series) == 1
     headings = [chart.x, *([chart.y or chart.series[0].name] if single else [s.name for s in chart.series])]
     values = [{p.when.day: p.text for p in s.points} for s in chart.series]
+    lines = [[when.text, *(v.get(when.day, "") for v in values)] for when in chart.dates()]
     table = nodes.table(classes=["talkbook-chart-table"])
     group = nodes.tgroup(cols=len(headings))
     table += group
-    for _ in headings:
-        group += nodes.colspec(colwidth=1)
+    for column, heading in enumerate(headings):  # as wide as its widest cell, in text output
+        group += nodes.colspec(colwidth=max(len(heading), *(len(cells[column]) for cells in lines)))
     head, body = nodes.thead(), nodes.tbody()
     head += nodes.row("", *(nodes.entry("", nodes.paragraph(text=h)) for h in headings))
-    for when in chart.dates():
-        cells = [when.text, *(v.get(when.day, "") for v in values)]
+    for cells in lines:
         body += nodes.row("", *(nodes.entry("", *([nodes.paragraph(text=c)] if c else [])) for c in cells))
     group += head
     group += body

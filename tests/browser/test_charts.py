@@ -16,6 +16,10 @@ after the page's and reveal.js's scaling.
   least 11 px: the smallest type Apple's and Google's guides allow on a
   phone (11 pt caption, 12 sp); the handbook's drawing is made for about
   12 px there. It must also fit the screen's width.
+
+And: the handbook's table of figures opens under its chart; a chart's words
+print as text in the deck's PDF and its handout; axe-core finds nothing
+serious in the charts and checks their accessible names.
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ from pathlib import Path
 
 import pytest
 
-from browser.conftest import DESKTOP, PHONE
+from browser.conftest import DESKTOP, PHONE, served
 from browser.support import OVERFLOWS, open_deck, settle
 
 ROOT = Path(__file__).resolve().parents[1] / "roots" / "test-charts"
@@ -129,3 +133,25 @@ def test_charts_print_as_text_in_the_pdf(charts, chromium, handout):
         columns = data.readline().strip().split(",")[1:]
     for words in ("Diablo", "summit", "nova", "swift", *columns):
         assert words in text, words
+
+
+@pytest.fixture(scope="module")
+def charts_url(charts) -> str:
+    """The built test talk over HTTP: axe-core reads stylesheets, which file:// refuses it."""
+    with served(charts) as url:
+        yield url
+
+
+@pytest.mark.parametrize("side", ["html", "deck"])
+def test_charts_have_no_serious_accessibility_violation(tab, charts_url, side):
+    from axe_playwright_python.sync_playwright import Axe
+
+    if side == "deck":
+        open_deck(tab, charts_url + "deck/index.html#/by-repository")
+    else:
+        tab.page.goto(charts_url + "html/index.html")
+    # axe-core (the copy that axe-playwright-python ships), on the charts alone.
+    results = Axe().run(tab.page, context={"include": [["div.talkbook-chart"]]})
+    serious = [f"{v['id']}: {v['help']}" for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+    assert serious == []
+    assert any(p["id"] == "svg-img-alt" for p in results.response["passes"]), "axe did not check the charts' names"
