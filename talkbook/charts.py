@@ -427,6 +427,7 @@ def _style(size: Size, salt: str) -> dict:
         "svg.fonttype": "none",  # text as <text>: searchable, printable, scaled with the page
         "svg.hashsalt": salt,  # ids from the chart's inputs, not random
         "svg.id": None,
+        "text.parse_math": False,  # a "$" in a name or a label is a dollar
         "font.family": "DejaVu Sans",  # shipped with matplotlib: the same measures on every machine
         "lines.linewidth": size.line,
         "lines.solid_capstyle": "round",
@@ -471,24 +472,28 @@ def draw(chart: ChartData, spec: Spec, size: Size, palette: list[str], salt: str
         colours = palette[:len(chart.series)]
         dates = [d.day for d in chart.dates()]
         as_number = mdates.date2num
+        names = [s.name for s in chart.series]
         if spec.kind == "stacked-area":
-            axes.stackplot([as_number(d) for d in dates], *[[p.value for p in s.points] for s in chart.series],
-                           colors=colours, labels=[s.name for s in chart.series], edgecolor="white",
-                           linewidth=size.line / 3)
+            handles = axes.stackplot([as_number(d) for d in dates], *[[p.value for p in s.points] for s in chart.series],
+                                     colors=colours, edgecolor="white", linewidth=size.line / 3)
         elif spec.kind == "bar":
             steps = [as_number(b) - as_number(a) for a, b in zip(dates, dates[1:])]
             width = 0.8 * (min(steps) if steps else 30) / len(chart.series)
+            handles = []
             for index, (item, colour) in enumerate(zip(chart.series, colours)):
                 offset = (index - (len(chart.series) - 1) / 2) * width
-                axes.bar([as_number(p.when.day) + offset for p in item.points], [p.value for p in item.points],
-                         width=width, color=colour, label=item.name)
+                handles.append(axes.bar([as_number(p.when.day) + offset for p in item.points],
+                                        [p.value for p in item.points], width=width, color=colour))
         else:
+            handles = []
             for item, colour in zip(chart.series, colours):
                 xs, ys = [as_number(p.when.day) for p in item.points], [p.value for p in item.points]
                 if spec.kind == "area":
                     axes.fill_between(xs, ys, color=colour, alpha=0.25 if len(chart.series) > 1 else 0.35,
                                       linewidth=0)
-                axes.plot(xs, ys, color=colour, label=item.name)
+                # A dot where a series has one date only: a line needs two.
+                handles += axes.plot(xs, ys, color=colour, marker="o" if len(xs) == 1 else "",
+                                     markersize=size.line * 2.5)
         if spec.kind != "bar" and len(dates) > 1:
             axes.set_xlim(as_number(dates[0]), as_number(dates[-1]))
         locator = mdates.AutoDateLocator(minticks=2, maxticks=size.ticks)
@@ -501,7 +506,8 @@ def draw(chart: ChartData, spec: Spec, size: Size, palette: list[str], salt: str
         if min(values) >= 0:
             axes.set_ylim(bottom=0)
         axes.yaxis.set_major_locator(MaxNLocator(nbins=5, integer=chart.integers))
-        axes.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:,.0f}" if v == int(v) else f"{v:,g}"))
+        axes.yaxis.set_major_formatter(FuncFormatter(
+            lambda v, _pos: f"{v:,.0f}" if v == int(v) else f"{v:,.3f}".rstrip("0")))
         axes.tick_params(axis="y", pad=size.text * 0.3)
         for when, label in spec.marks:
             position = as_number(when.day)
@@ -513,8 +519,9 @@ def draw(chart: ChartData, spec: Spec, size: Size, palette: list[str], salt: str
                           textcoords="offset points", ha="right" if on_the_left else "left", va="top",
                           color=MARK_INK, bbox={"facecolor": "white", "edgecolor": "none", "pad": 1})
         if len(chart.series) > 1:
-            figure.legend(loc="outside upper center", ncols=min(len(chart.series), size.legend_columns),
-                          handlelength=1.2, columnspacing=1.2)
+            # Handles and names given: matplotlib would leave out a name that starts with "_".
+            figure.legend(handles, names, loc="outside upper center",
+                          ncols=min(len(chart.series), size.legend_columns), handlelength=1.2, columnspacing=1.2)
         out = io.StringIO()
         figure.savefig(out, format="svg", metadata={"Date": None, "Creator": None})
     return tidy(out.getvalue())
@@ -524,7 +531,8 @@ def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
 
 
-_REFERENCE = re.compile(r"#([A-Za-z_][\w.-]*)")
+#: How matplotlib's SVG refers to an id: an href of "#id", or "url(#id)" in a style.
+_REFERENCE = re.compile(r"(?:^#|url\(#)([A-Za-z_][\w.-]*)")
 
 
 def tidy(svg: str) -> str:
@@ -564,7 +572,7 @@ def place(svg: str, description: str, prefix: str, size: Size) -> str:
     for element in root.iter():
         for attribute, value in element.attrib.items():
             if "#" in value:
-                element.set(attribute, _REFERENCE.sub(lambda m: "#" + names.get(m[1], m[1]), value))
+                element.set(attribute, _REFERENCE.sub(lambda m: m[0].replace(m[1], names.get(m[1], m[1])), value))
     root.set("role", "img")
     root.set("aria-label", description)
     root.set("focusable", "false")
@@ -659,6 +667,7 @@ def talk_folder(config: Config) -> Path:
 
 class Chart(SphinxDirective):
     required_arguments = 1
+    final_argument_whitespace = True  # a file name with a space
     has_content = False
     option_spec = {
         **{name: directives.unchanged for name in
@@ -713,7 +722,8 @@ class Chart(SphinxDirective):
             logger.debug("[talkbook] chart drawn: %s for the %s (%s)", shown, role, where)
         _state(self.env)
         self.env.talkbook_charts.setdefault(self.env.docname, set()).add(key)
-        prefix = f"talkbook-chart-{self.env.new_serialno('talkbook-chart')}"
+        page = re.sub(r"[^\w-]", "-", self.env.docname)  # ids unique even where pages are joined (singlehtml)
+        prefix = f"talkbook-chart-{page}-{self.env.new_serialno('talkbook-chart')}"
         raw = nodes.raw("", place(svg, describe(spec.alt, chart), prefix, size), format="html",
                         **{"talkbook-generated": True})
         container = nodes.container("", raw, classes=["talkbook-chart", *self.options.get("class", [])])

@@ -84,6 +84,31 @@ def test_a_chart_is_inline_svg_text_with_its_figures_as_text_alternative(talk, s
     assert not [a for e in svg.find_all(True) for a in e.attrs if a.startswith("on")]
 
 
+@pytest.mark.parametrize("side", SIDES)
+def test_ids_are_unique_in_the_page_and_every_reference_resolves(talk, side):
+    page = page_of(talk("charts", side))
+    ids = [e["id"] for e in page.find_all(id=True)]
+    assert len(ids) == len(set(ids))
+    charts = page.select("svg.talkbook-chart-svg")
+    assert len(charts) == 4
+    for svg in charts:
+        values = [str(v) for e in svg.find_all(True) for v in e.attrs.values()]
+        references = {m for v in values for m in re.findall(r"(?:^#|url\(#)([\w.-]+)", v)}
+        assert references and references <= set(ids)
+
+
+def test_names_are_drawn_as_written(talk, tmp_path):
+    # matplotlib reads "$...$" as mathematics and leaves "_names" out of a legend.
+    root = shutil.copytree(ROOT, tmp_path / "charts")
+    (root / "_data" / "names.csv").write_text("month,_draft,$x$ cost\n2011-01,1,2\n2011-02,3,4\n", encoding="utf-8")
+    (root / "index.md").write_text("# Names\n\n```{chart} _data/names.csv\n:alt: Names\n:y: _draft, $x$ cost\n```\n",
+                                   encoding="utf-8")
+    app = talk("charts")
+    assert warnings(app) == []
+    svg = page_of(app).select_one("svg.talkbook-chart-svg")
+    assert [t.get_text() for t in svg.find_all("text")][-2:] == ["_draft", "$x$ cost"]
+
+
 def test_each_output_has_a_drawing_of_its_own_shape(talk):
     deck = viewbox(chart_on(page_of(talk("charts", "deck")), "authors").find("svg"))
     handbook = viewbox(chart_on(page_of(talk("charts", "handbook")), "authors").find("svg"))
