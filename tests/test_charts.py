@@ -197,24 +197,31 @@ def test_a_bad_palette_stops_the_build_with_what_to_write(talk, tmp_path, palett
 # -- Reproducible, incremental, drawn once ------------------------------------------
 
 
-def _sphinx_build(root: Path, side: str, out: Path) -> Path:
-    """A build in a process of its own (its own hash seed), as make runs it."""
-    source = root / "slides" if side == "deck" else root
-    builder = "revealjs" if side == "deck" else "html"
-    result = subprocess.run([sys.executable, "-m", "sphinx", "-q", "-W", "-b", builder, "-d", str(out / "doctrees"),
-                             str(source), str(out / "html")], capture_output=True, text=True,
-                            env={**os.environ, "PYTHONHASHSEED": "random"})
+def _run(*command: str) -> None:
+    # A process of its own (its own hash seed), as make runs each build.
+    result = subprocess.run([sys.executable, *command], capture_output=True, text=True,
+                            env={**os.environ, "PYTHONHASHSEED": "random", "SOURCE_DATE_EPOCH": "1700000000"})
     assert result.returncode == 0, result.stdout + result.stderr
-    return out / "html"
 
 
-@pytest.mark.parametrize("side", SIDES)
-def test_two_builds_in_two_folders_give_the_same_bytes(tmp_path, side):
+def _site_and_zip(root: Path, out: Path) -> Path:
+    """Both sides built, then the site and its zip, as make does: the build folder."""
+    for builder, source, name in (("html", root, "html"), ("revealjs", root / "slides", "deck")):
+        _run("-m", "sphinx", "-q", "-W", "-b", builder, "-d", str(out / "doctrees" / name), str(source), str(out / name))
+    _run("-m", "talkbook.tools.site", "--html", str(out / "html"), "--deck", str(out / "deck"), "--site",
+         str(out / "site"), "--dist", str(out / "dist"), "--name", "charts")
+    return out
+
+
+def test_two_builds_in_two_folders_give_the_same_site_and_zip(tmp_path):
     first, second = (shutil.copytree(ROOT, tmp_path / name / "talk") for name in ("one", "two-elsewhere"))
-    built = [_sphinx_build(root, side, root.parent / "build") for root in (first, second)]
-    assert differences(*built) == []
-    page = (built[0] / "index.html").read_text(encoding="utf-8")
-    assert "<svg" in page and str(tmp_path) not in page
+    built = [_site_and_zip(root, root.parent / "build") for root in (first, second)]
+    assert differences(built[0] / "site", built[1] / "site") == []
+    zips = [(b / "dist" / "charts.zip").read_bytes() for b in built]
+    assert zips[0] == zips[1]
+    for page in ("index.html", "slides/index.html"):
+        text = (built[0] / "site" / page).read_text(encoding="utf-8")
+        assert "talkbook-chart-svg" in text and str(tmp_path) not in text, page
 
 
 def test_a_rebuild_after_a_data_edit_is_the_clean_build(tmp_path):
