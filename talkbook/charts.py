@@ -62,16 +62,20 @@ no script and no file beside the page. The deck and the handbook each get a
 drawing of their own from the same data:
 
 - the deck: 960x540 (16:9) at 26 px type, which reveal.js shows at about
-  24 px on a 1280x720 screen (the back of the room);
+  24 px on a 1280x720 screen (the back of the room); on a phone held upright
+  it shrinks with the slide (about 10 px): the handbook's is the drawing to
+  read on a phone;
 - the handbook: 480x560, taller than wide, at 16 px type: about 12 px on a
   phone 390 px wide, where it takes the column's width, and 16 px on a wider
   screen, where it keeps its own. Below it, collapsed, a table of the figures
   (a ``<details>`` element); the deck shows none.
 
-The output is byte-reproducible: no date, no creator, ids derived from the
-chart's inputs (``svg.hashsalt``) and then numbered per page, matplotlib's
-default style whatever the machine's ``matplotlibrc`` says, and dates written
-as numbers (``2012-04``), never with the machine's language.
+The text is set in DejaVu Sans, measured with the copy matplotlib ships (a
+browser without it falls back to Verdana or its sans-serif). The output is
+byte-reproducible: no date, no creator, ids derived from the chart's inputs
+(``svg.hashsalt``) and then numbered per page, matplotlib's default style
+whatever the machine's ``matplotlibrc`` says, and dates written as numbers
+(``2012-04``), never with the machine's language.
 
 **Rebuilds.** The CSV is a dependency of the page (compared by content, see
 :mod:`talkbook.incremental`); the options are part of the page. A drawing is
