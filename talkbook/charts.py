@@ -478,7 +478,8 @@ def draw(chart: ChartData, spec: Spec, size: Size, palette: list[str], salt: str
         as_number = mdates.date2num
         names = [s.name for s in chart.series]
         if spec.kind == "stacked-area":
-            handles = axes.stackplot([as_number(d) for d in dates], *[[p.value for p in s.points] for s in chart.series],
+            handles = axes.stackplot([as_number(d) for d in dates],
+                                     *[[p.value for p in s.points] for s in chart.series],
                                      colors=colours, edgecolor="white", linewidth=size.line / 3)
         elif spec.kind == "bar":
             steps = [as_number(b) - as_number(a) for a, b in zip(dates, dates[1:])]

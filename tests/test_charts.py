@@ -58,7 +58,8 @@ def viewbox(svg) -> list[float]:
 
 def colours(svg, attribute: str) -> list[str]:
     """The colours of *attribute* (fill or stroke) in the drawing's styles, in order, once each."""
-    found = re.findall(rf"(?<![\w-]){attribute}: (#[0-9a-f]{{6}})", " ".join(e.get("style", "") for e in svg.find_all(True)))
+    styles = " ".join(e.get("style", "") for e in svg.find_all(True))
+    found = re.findall(rf"(?<![\w-]){attribute}: (#[0-9a-f]{{6}})", styles)
     return list(dict.fromkeys(found))
 
 
@@ -321,7 +322,8 @@ BAD = [
     ("a gap in a stacked area", ":y: authors\n:series: repository\n:kind: stacked-area",
      CSV + "2011-01,swift,1\n2011-03,swift,2\n", "page",
      ["a stacked area needs every series at every date, and swift has no figure for 2011-02"]),
-    ("outside the talk's folder", ":y: authors", "outside", "page", ["is outside the talk's folder", "put the CSV file inside it"]),
+    ("outside the talk's folder", ":y: authors", "outside", "page",
+     ["is outside the talk's folder", "put the CSV file inside it"]),
     ("a link out of the talk's folder", ":y: authors", "link", "page", ["is outside the talk's folder"]),
 ]
 
