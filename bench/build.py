@@ -21,6 +21,11 @@ preview_ratio (target <= 1.0)
     line), over the same for stock ``sphinx-autobuild`` rebuilding the
     handbook alone. Both run with ``talkbook_fresh_search_index=0``, the
     preview's setting.
+charts_overhead_ratio (target <= 1.15)
+    ``make`` from an empty build folder on the talk, over the same on a copy
+    of it whose ``{chart}`` directives are removed from the sources: what
+    drawing the charts costs. With no chart in the talk it is about 1.0
+    (``details.charts`` counts the charts removed).
 zip_bytes (target <= 1,000,000)
     The download of ``make dist``, both PDFs in it (the zip of plain ``make``
     is in ``details``).
@@ -32,6 +37,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import shutil
 import signal
 import socket
@@ -50,7 +56,8 @@ from synthetic import copy_from_repository, generate  # noqa: E402
 VENV = ROOT / ".venv"
 PYTHON = VENV / "bin" / "python"
 PROJECT_FILES = ["conf.py", "Makefile", "requirements", "source", "slides", "_templates", "_static", "talkbook"]
-TARGETS = {"overhead_ratio": 1.10, "scale_overhead_ratio": 1.10, "preview_ratio": 1.0, "zip_bytes": 1_000_000}
+TARGETS = {"overhead_ratio": 1.10, "scale_overhead_ratio": 1.10, "preview_ratio": 1.0,
+           "charts_overhead_ratio": 1.15, "zip_bytes": 1_000_000}
 #: The shared fragment edited in the preview figure, and a page of each output that includes it.
 FRAGMENT = "source/_shared/why-python.md"
 HANDBOOK_PAGE = "explanation/python.html"
@@ -92,6 +99,38 @@ def overhead(project: Path, work: Path, runs: int) -> dict:
         print(f"  run {run + 1}: make {ours[-1]:.2f} s, sphinx-build {stock[-1]:.2f} s", flush=True)
     return {"ratio": statistics.median(ours) / statistics.median(stock),
             "make_s": statistics.median(ours), "sphinx_build_s": statistics.median(stock)}
+
+
+# -- Charts -------------------------------------------------------------------------
+
+#: A fenced {chart} directive, from its opening fence to its closing one.
+CHART = re.compile(r"^[ \t]*(?P<fence>`{3,}|:{3,})\{chart\}.*?^[ \t]*(?P=fence)[ \t]*$\n?", re.M | re.S)
+
+
+def without_charts(project: Path, target: Path) -> tuple[Path, int]:
+    """A copy of *project* with every ``{chart}`` directive removed from its Markdown: (the copy, how many)."""
+    shutil.copytree(project, target)
+    removed = 0
+    for page in sorted(target.rglob("*.md")):
+        text = page.read_text(encoding="utf-8")
+        text, count = CHART.subn("", text)
+        if count:
+            page.write_text(text, encoding="utf-8")
+            removed += count
+    return target, removed
+
+
+def charts_overhead(project: Path, work: Path, runs: int) -> dict:
+    bare, removed = without_charts(project, work / "without-charts")
+    ours, without = [], []
+    for run in range(runs):
+        for folder in (work / "with", work / "without"):
+            shutil.rmtree(folder, ignore_errors=True)
+        ours.append(make(project, work / "with", "all"))
+        without.append(make(bare, work / "without", "all"))
+        print(f"  run {run + 1}: with charts {ours[-1]:.2f} s, without {without[-1]:.2f} s", flush=True)
+    return {"ratio": statistics.median(ours) / statistics.median(without), "charts": removed,
+            "with_charts_s": statistics.median(ours), "without_charts_s": statistics.median(without)}
 
 
 # -- The live preview ---------------------------------------------------------------
@@ -204,6 +243,10 @@ def main() -> int:
         figure = preview(work / "preview", args.runs)
         results["preview_ratio"] = figure.pop("ratio")
         results["details"]["preview"] = figure
+        print("charts: the talk against itself with its charts left out, from empty build folders", flush=True)
+        figure = charts_overhead(project, work / "charts", args.runs)
+        results["charts_overhead_ratio"] = figure.pop("ratio")
+        results["details"]["charts"] = figure
         print("size: the download of make dist", flush=True)
         sizes = zips(project, work)
         results["zip_bytes"] = sizes.pop("zip_bytes")

@@ -23,6 +23,7 @@ def setup(app: Sphinx) -> dict:
     # Imported here: the tools (python -m talkbook.tools.site...) import this
     # package too, and need neither Sphinx nor docutils.
     from talkbook.access import setup_access
+    from talkbook.charts import setup_charts
     from talkbook.checks import setup_checks
     from talkbook.config import setup_config
     from talkbook.crosslinks import setup_crosslinks
@@ -41,6 +42,7 @@ def setup(app: Sphinx) -> dict:
     setup_crosslinks(app)
     setup_deck(app)
     setup_diagrams(app)
+    setup_charts(app)
     setup_facts(app)
     setup_templates(app)
     setup_publishing(app)

@@ -38,6 +38,11 @@ CONFIG_VALUES: dict[str, tuple[object, str, tuple[type, ...], str]] = {
         ["sphinx_revealjs"], "env", (list,), "extensions that only the deck's build loads"),
     "talkbook_handbook_extensions": (
         ["notfound.extension"], "env", (list,), "extensions that only the handbook's build loads (default: the 404 page)"),
+    "talkbook_palette": (
+        # Okabe and Ito's colour-blind-safe colours, their yellow left out (it
+        # does not stand out from white), dark enough for lines on white.
+        ["#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9", "#000000"], "env", (list,),
+        "the colours of {chart}'s series, in order: a list of CSS colours ('#0072b2' or a name)"),
 }
 
 

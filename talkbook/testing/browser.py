@@ -17,6 +17,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import os
@@ -130,16 +131,25 @@ class PagesLikeHandler(QuietHandler):
         self.wfile.write(body)
 
 
-@pytest.fixture(scope="session")
-def site_url(built_site) -> str:
-    """The built site, served over HTTP on 127.0.0.1 as a static host serves it."""
-    handler = functools.partial(PagesLikeHandler, directory=str(built_site.site))
+@contextlib.contextmanager
+def served(folder: Path):
+    """*folder* served over HTTP on 127.0.0.1 as a static host serves it: its address."""
+    handler = functools.partial(PagesLikeHandler, directory=str(folder))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="session")
+def site_url(built_site) -> str:
+    """The built site, served over HTTP on 127.0.0.1 as a static host serves it."""
+    with served(built_site.site) as url:
+        yield url
 
 
 @dataclass

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 import re
 import shutil
 import subprocess
 from pathlib import Path
+
+from sphinx.testing.util import SphinxTestApp
 
 from talkbook.testing import make as make_talk
 
@@ -59,3 +62,35 @@ def differences(built: Path, clean: Path) -> list[str]:
     found += [f"only in the clean build: {n}" for n in sorted(b.keys() - a.keys())]
     found += [f"differs: {n}" for n in sorted(a.keys() & b.keys()) if a[n] != b[n]]
     return found
+
+
+def build_apart(root: Path, side: str, builddir: Path) -> tuple[Path, list[str]]:
+    """One side of the talk built in a forked child: its output folder and its warnings."""
+    forks = multiprocessing.get_context("fork")
+    receive, send = forks.Pipe(duplex=False)
+
+    def run() -> None:
+        try:
+            app = SphinxTestApp("revealjs" if side == "deck" else "html",
+                                srcdir=root / "slides" if side == "deck" else root, builddir=builddir)
+            app.build()
+            send.send((app.outdir, warnings(app)))
+        except BaseException as err:  # noqa: BLE001 - said to the parent, which fails the test
+            send.send((None, [f"the build stopped: {err!r}"]))
+
+    child = forks.Process(target=run)
+    child.start()
+    outdir, found = receive.recv()
+    child.join()
+    return outdir, found
+
+
+def rebuilt_as_clean(root: Path, side: str, builddir: Path, cleandir: Path, step: str) -> Path:
+    """Rebuild *side* in *builddir* and build it afresh in *cleandir*: the two must
+    be the same bytes, with no warning. The rebuild's output folder."""
+    rebuilt, said = build_apart(root, side, builddir)
+    assert said == [], f"after {step}, the {side}'s rebuild warns: {said}"
+    clean, _said = build_apart(root, side, cleandir)
+    found = differences(rebuilt, clean)
+    assert not found, f"after {step}, the {side}'s rebuild is not its clean build:\n" + "\n".join(found)
+    return rebuilt

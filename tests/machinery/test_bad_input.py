@@ -64,7 +64,8 @@ def problems(stderr: str) -> list[str]:
 def test_corpus_covers_the_issue():
     assert {"data-syntax", "data-missing-field", "data-wrong-type", "data-duplicate", "data-javascript-url",
             "missing-include", "self-include", "broken-xref", "unknown-directive", "heading-jump",
-            "not-utf8", "slide-no-title", "directive-misspelt", "duplicate-label", "orphan-page"} <= set(CASES)
+            "not-utf8", "slide-no-title", "directive-misspelt", "duplicate-label", "orphan-page",
+            "chart-not-a-number", "chart-outside-the-talk"} <= set(CASES)
 
 
 @pytest.mark.parametrize("case", CASES)

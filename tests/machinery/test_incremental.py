@@ -16,42 +16,17 @@
 
 from __future__ import annotations
 
-import hashlib
-import multiprocessing
 import os
 import shutil
 import time
 from pathlib import Path
 
-from sphinx.testing.util import SphinxTestApp
-
-from machinery.support import ROOTS, SECOND, copy_project, differences, make, warnings
+from machinery.support import ROOTS, SECOND, build_apart, copy_project, differences, make, rebuilt_as_clean
 
 def edit(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text, (path, old)
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
-def build_apart(root: Path, side: str, builddir: Path) -> tuple[Path, list[str]]:
-    """One side of the talk built in a forked child: its output folder and its warnings."""
-    forks = multiprocessing.get_context("fork")
-    receive, send = forks.Pipe(duplex=False)
-
-    def run() -> None:
-        try:
-            app = SphinxTestApp("revealjs" if side == "deck" else "html",
-                                srcdir=root / "slides" if side == "deck" else root, builddir=builddir)
-            app.build()
-            send.send((app.outdir, warnings(app)))
-        except BaseException as err:  # noqa: BLE001 - said to the parent, which fails the test
-            send.send((None, [f"the build stopped: {err!r}"]))
-
-    child = forks.Process(target=run)
-    child.start()
-    outdir, found = receive.recv()
-    child.join()
-    return outdir, found
 
 
 def test_every_kind_of_edit_rebuilds_to_the_clean_build(tmp_path):
@@ -99,11 +74,7 @@ def test_every_kind_of_edit_rebuilds_to_the_clean_build(tmp_path):
     for number, (step, change) in enumerate(steps, start=1):
         change()
         for side in sides:
-            rebuilt, said = build_apart(root, side, tmp_path / f"build-{side}")
-            assert said == [], f"after {step}, the {side}'s rebuild warns: {said}"
-            clean, _said = build_apart(root, side, tmp_path / f"clean-{number}-{side}")
-            found = differences(rebuilt, clean)
-            assert not found, f"after {step}, the {side}'s rebuild is not its clean build:\n" + "\n".join(found)
+            rebuilt_as_clean(root, side, tmp_path / f"build-{side}", tmp_path / f"clean-{number}-{side}", step)
 
 
 def test_an_edit_to_the_extensions_code_rebuilds_to_the_clean_build(tmp_path):
