@@ -88,8 +88,12 @@ $(VENVDIR)/.installed-%: requirements/%.txt $(wildcard requirements/*.txt) | $(P
 	$(PYTHON) -m pip install --quiet --disable-pip-version-check -r $<
 	@touch $@
 
+# What builds the talk: requirements/build.txt, and charts.txt too (matplotlib...)
+# when a page or a slide has a {chart}.
+BUILD_NEEDS  := $(if $(shell grep -rlsF '{chart}' $(HANDBOOK) $(DECK) | head -n 1),charts,build)
+
 .PHONY: venv
-venv: $(VENVDIR)/.installed-build
+venv: $(VENVDIR)/.installed-$(BUILD_NEEDS)
 
 # -- The two builds, and what is made of them ------------------------------------------
 
@@ -163,7 +167,7 @@ browser:
 # The whole suite, its files spread over the machine's cores (pytest-xdist);
 # the browser tests save their screenshots in $(BUILDDIR)/screenshots/.
 .PHONY: test
-test: $(VENVDIR)/.installed-test browser
+test: $(VENVDIR)/.installed-test venv browser
 	TALKBOOK_SCREENSHOTS=$(BUILDDIR)/screenshots $(PYTHON) -m pytest -n auto --dist loadfile
 
 # -- Cleaning, and every other Sphinx builder ------------------------------------------

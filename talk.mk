@@ -10,3 +10,6 @@ NAME = get-a-python-job
 .PHONY: bench
 bench: $(VENVDIR)/.installed-bench
 	$(PYTHON) bench/build.py --out $(BUILDDIR)/bench
+
+# talkbook's own tests draw charts, whatever this talk's pages hold.
+test: $(VENVDIR)/.installed-charts

@@ -26,7 +26,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 #: What the build needs besides the Markdown sources, copied as they are.
-MACHINERY = ["conf.py", "Makefile", "requirements", "_templates", "_static", "talkbook"]
+MACHINERY = ["conf.py", "Makefile", "talk.mk", "pyproject.toml", "requirements", "_templates", "_static", "talkbook"]
 
 SLIDES, PAGES, LINKS_PER_PAGE = 300, 200, 10
 SLIDES_PER_PART, PAGES_PER_SECTION = 30, 20

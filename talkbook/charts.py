@@ -594,7 +594,11 @@ def _code_digest() -> str:
 
 
 def matplotlib_version() -> str:
-    return metadata.version("matplotlib")
+    """The version of matplotlib that draws, or "" when it is not installed."""
+    try:
+        return metadata.version("matplotlib")
+    except metadata.PackageNotFoundError:
+        return ""
 
 
 def chart_key(data: bytes, spec: Spec, palette: list[str], role: str) -> str:
@@ -718,6 +722,10 @@ class Chart(SphinxDirective):
             raise ChartError(f"the chart has {len(chart.series)} series ({', '.join(s.name for s in chart.series)}) "
                              f"and talkbook_palette {len(palette)} colours: keep fewer with :only: or :exclude:, "
                              "or add colours to talkbook_palette in conf.py")
+        if not matplotlib_version():
+            raise ChartError("{chart} draws with matplotlib, which is not installed: a talk's `make` installs it "
+                             "(requirements/charts.txt) when a page or a slide has a {chart}; elsewhere, "
+                             "pip install 'talkbook[charts]'")
         role = "deck" if is_deck(self.config) else "handbook"
         size = SIZES[role]
         key = chart_key(data, spec, palette, role)

@@ -51,6 +51,7 @@ TEMPLATE_SUFFIX = ".jinja"
 MACHINERY = (
     "Makefile",
     "requirements/build.txt",
+    "requirements/charts.txt",
     "requirements/preview.txt",
     "requirements/browser.txt",
     "requirements/test.txt",
