@@ -288,7 +288,7 @@ class ChartData:
         return [found[day] for day in sorted(found)]
 
 
-def _rows(path: Path, data: bytes):
+def csv_rows(path: Path, data: bytes):
     """(line, header, row) of each row with content; the header's line comes first as row None."""
     try:
         text = data.decode("utf-8-sig")
@@ -334,7 +334,7 @@ def read_chart(path: Path, data: bytes, spec: Spec, shown: str) -> ChartData:
     form: tuple[bool, int, str] | None = None  # (is a day, line, text) of the first date
     header_line, x = 1, spec.x
     integers = True
-    for line, header, row in _rows(path, data):
+    for line, header, row in csv_rows(path, data):
         if row is None:
             header_line, x = line, spec.x or header[0]
             wanted = [("x", x), *(("y", name) for name in spec.y), *([("series", spec.series)] if spec.series else [])]
