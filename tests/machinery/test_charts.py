@@ -135,6 +135,30 @@ def test_the_handbook_shows_the_figures_in_a_collapsed_table_and_the_deck_none(t
     assert deck.select("div.talkbook-chart") and not deck.select("div.talkbook-chart details, div.talkbook-chart table")
 
 
+def test_a_stacked_series_that_starts_later_counts_as_0_before_its_first_date(talk, tmp_path):
+    from talkbook.charts import parse_spec, read_chart, stacked
+
+    root = shutil.copytree(ROOT, tmp_path / "charts")
+    text = CSV + "2011-02,swift,2\n2011-03,swift,1\n"  # swift's repository begins in February
+    path = root / "_data" / "later.csv"
+    path.write_text(text, encoding="utf-8")
+    data = rows("later.csv", root / "_data")
+    months = sorted({r["month"] for r in data})
+    value = {(r["month"], r["repository"]): float(r["authors"]) for r in data}
+    options = {"alt": "Later", "y": "authors", "series": "repository", "kind": "stacked-area"}
+    chart = read_chart(path, text.encode("utf-8"), parse_spec(options), "_data/later.csv")
+    assert stacked(chart) == [[value.get((m, name), 0.0) for m in months] for name in ("nova", "swift")]
+    body = "".join(f":{key}: {option}\n" for key, option in options.items())
+    (root / "index.md").write_text(f"(later)=\n# Later\n\n```{{chart}} _data/later.csv\n{body}```\n",
+                                   encoding="utf-8")
+    app = talk("charts")
+    assert warnings(app) == []
+    table = chart_on(page_of(app), "later").find("table")
+    shown = [[td.get_text(strip=True) for td in tr.find_all("td")] for tr in table.find("tbody").find_all("tr")]
+    # The table shows the figures as the file has them: none for swift before its first.
+    assert shown[0] == [months[0], str(int(value[months[0], "nova"])), ""]
+
+
 def test_a_range_keeps_the_dates_within_it(talk):
     svg = chart_on(page_of(talk("charts", "deck")), "by-repository").find("svg")
     data = [r for r in rows("contributors-per-month.csv") if "2010-09" <= r["month"] <= "2011-04"]
@@ -321,7 +345,7 @@ BAD = [
      ["8 series", "talkbook_palette 7 colours", "add colours to talkbook_palette"]),
     ("a gap in a stacked area", ":y: authors\n:series: repository\n:kind: stacked-area",
      CSV + "2011-01,swift,1\n2011-03,swift,2\n", "page",
-     ["a stacked area needs every series at every date, and swift has no figure for 2011-02"]),
+     ["a stacked area needs every series at every date from its first, and swift has no figure for 2011-02"]),
     ("outside the talk's folder", ":y: authors", "outside", "page",
      ["is outside the talk's folder", "put the CSV file inside it"]),
     ("a link out of the talk's folder", ":y: authors", "link", "page", ["is outside the talk's folder"]),
