@@ -158,6 +158,20 @@ def expected_authors(steps: list[Step]) -> dict[str, set[str]]:
     return months
 
 
+def per_month(months: list[str], repositories: dict[str, dict[str, set[str]]]) -> list[tuple[str, str, int]]:
+    """The rows a file must have: (month, repository, how many) of each repository from its first month
+    (0 in a month without any), then all, the union."""
+    rows = []
+    for month in months:
+        union: set[str] = set()
+        for name, found in repositories.items():
+            if month >= min(found):
+                rows.append((month, name, len(found.get(month, ()))))
+                union |= found.get(month, set())
+        rows.append((month, "all", len(union)))
+    return rows
+
+
 def mainline(steps: list[Step], shas: list[str]) -> list[tuple[dt.datetime, str, int]]:
     """(committer date, commit, python lines) of each commit of main, oldest first."""
     files: dict[str, dict] = {}
@@ -245,14 +259,8 @@ def test_contributors_per_month_each_repository_and_their_union(measured):
     last_commit = max(when(s.committed or s.date) for s in ALPHA + BETA)
     months = [f"{y}-{m:02d}" for y in (2010, 2011, 2012) for m in range(1, 13)]
     months = [m for m in months if min(alpha) <= m <= last_commit.strftime("%Y-%m")]
-    expected = []
-    for month in months:
-        expected.append((month, "alpha", len(alpha.get(month, ()))))
-        if month >= min(beta):
-            expected.append((month, "beta", len(beta.get(month, ()))))
-        expected.append((month, "all", len(alpha.get(month, set()) | beta.get(month, set()))))
     got = [(row["month"], row["repository"], int(row["authors"])) for row in measured["contributors"]]
-    assert got == expected
+    assert got == per_month(months, {"alpha": alpha, "beta": beta})
 
 
 def test_the_cases_the_rules_are_for(measured):
@@ -412,14 +420,8 @@ def domains(tmp_path_factory):
 def test_domains_per_month_each_repository_and_their_union(domains):
     gamma, delta = expected_domains(GAMMA), expected_domains(DELTA)
     months = ["2012-01", "2012-02", "2012-03", "2012-04", "2012-05"]
-    expected = []
-    for month in months:
-        expected.append((month, "gamma", len(gamma.get(month, ()))))
-        if month >= min(delta):
-            expected.append((month, "delta", len(delta.get(month, ()))))
-        expected.append((month, "all", len(gamma.get(month, set()) | delta.get(month, set()))))
     got = [(row["month"], row["repository"], int(row["domains"])) for row in domains["domains"]]
-    assert got == expected
+    assert got == per_month(months, {"gamma": gamma, "delta": delta})
     rows = {(row["month"], row["repository"]): int(row["domains"]) for row in domains["domains"]}
     # What that means here: Ann's work address counts although the .mailmap maps it to gmail;
     # in February, initech's subdomain and yahoo-inc.com count, hotmail and the machines' names do not;
