@@ -22,7 +22,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 
 from talkbook.testing.browser import DESKTOP, OVERFLOWS, PHONE, open_deck, show_slide
-from talkbook.testing.talk import NOT_CONTENT, SITE_URL, SOURCE_DATE_EPOCH, deck_slides, make, pdf_text, plain, soup
+from talkbook.testing.talk import NOT_CONTENT, SITE_URL, SOURCE_DATE_EPOCH, deck_slides, make, pdf_text, soup
 from talkbook.tools.audit import css_urls, remote_in_page
 
 #: Everything but the files of the disk (and what a page makes itself).
