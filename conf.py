@@ -92,6 +92,11 @@ talkbook_deck_path = "slides"
 talkbook_deck_docname = "index"
 talkbook_projects_file = "source/_data/projects.yaml"
 talkbook_facts_file = "source/_data/facts.yaml"
+# The charts' colours: talkbook's default (Okabe and Ito's colour-blind-safe
+# colours, less their yellow), then two of Paul Tol's "muted" scheme, as slide
+# 16 stacks nine repositories.
+talkbook_palette = ["#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9", "#000000", "#882255",
+                    "#999933"]
 # Where the site is published, ending in "/": the sitemap, canonical links and
 # link previews need it. The Makefile passes it on from Read the Docs
 # (READTHEDOCS_CANONICAL_URL); the GitHub workflow sets it for Pages.

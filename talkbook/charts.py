@@ -39,7 +39,9 @@ and series, as a measuring tool writes it: ``month,repository,authors``) or
     out, separated by commas (``:only: all``, ``:exclude: all``).
 ``:kind:``
     ``line`` (the default), ``area``, ``stacked-area`` or ``bar``. A stacked
-    area needs a figure for every series at every date.
+    area needs a figure for every series at every date from that series'
+    first on; before its first date a series counts as 0 (a repository that
+    did not exist yet, as a measuring tool leaves it out).
 ``:from:`` / ``:until:``
     The first and the last date shown, inclusive; ``YYYY-MM`` means the whole
     month.
@@ -288,7 +290,7 @@ class ChartData:
         return [found[day] for day in sorted(found)]
 
 
-def _rows(path: Path, data: bytes):
+def csv_rows(path: Path, data: bytes):
     """(line, header, row) of each row with content; the header's line comes first as row None."""
     try:
         text = data.decode("utf-8-sig")
@@ -334,7 +336,7 @@ def read_chart(path: Path, data: bytes, spec: Spec, shown: str) -> ChartData:
     form: tuple[bool, int, str] | None = None  # (is a day, line, text) of the first date
     header_line, x = 1, spec.x
     integers = True
-    for line, header, row in _rows(path, data):
+    for line, header, row in csv_rows(path, data):
         if row is None:
             header_line, x = line, spec.x or header[0]
             wanted = [("x", x), *(("y", name) for name in spec.y), *([("series", spec.series)] if spec.series else [])]
@@ -395,15 +397,25 @@ def read_chart(path: Path, data: bytes, spec: Spec, shown: str) -> ChartData:
     if spec.kind == "stacked-area":
         for item in chart.series:
             have = {p.when.day for p in item.points}
-            missing = [d.text for d in dates if d.day not in have]
+            missing = [d.text for d in dates if d.day not in have and d.day > item.points[0].when.day]
             if missing:
-                raise ChartError(f"a stacked area needs every series at every date, and {item.name} has no figure "
-                                 f"for {missing[0]} in {shown}: add a row with 0 for it, or use :kind: line")
+                raise ChartError(f"a stacked area needs every series at every date from its first, and {item.name} "
+                                 f"has no figure for {missing[0]} in {shown}: add a row with 0 for it, or use "
+                                 ":kind: line")
     for when, label in spec.marks:
         if not dates[0].day <= when.day <= dates[-1].day:
             raise ChartError(f":marks: {when.text} ({label}) is outside the chart, which runs from "
                              f"{dates[0].text} to {dates[-1].text}: move the mark, or widen :from: and :until:")
     return chart
+
+
+def stacked(chart: ChartData) -> list[list[float]]:
+    """Each series' figure at each of the chart's dates, 0 before its first: a stacked area's layers."""
+    layers = []
+    for item in chart.series:
+        values = {p.when.day: p.value for p in item.points}
+        layers.append([values.get(when.day, 0.0) for when in chart.dates()])
+    return layers
 
 
 def describe(alt: str, chart: ChartData) -> str:
@@ -478,8 +490,7 @@ def draw(chart: ChartData, spec: Spec, size: Size, palette: list[str], salt: str
         as_number = mdates.date2num
         names = [s.name for s in chart.series]
         if spec.kind == "stacked-area":
-            handles = axes.stackplot([as_number(d) for d in dates],
-                                     *[[p.value for p in s.points] for s in chart.series],
+            handles = axes.stackplot([as_number(d) for d in dates], *stacked(chart),
                                      colors=colours, edgecolor="white", linewidth=size.line / 3)
         elif spec.kind == "bar":
             steps = [as_number(b) - as_number(a) for a, b in zip(dates, dates[1:])]

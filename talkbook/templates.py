@@ -19,11 +19,33 @@ write markup on purpose, from checked values only:
   ``[{{ project.name }}]({{ project.today.code|url }})``;
 - ``verbatim`` writes a value unescaped inside a code block, and refuses one
   that could end the block (a line break, a backtick, a tilde).
+
+Templates can read the talk's own data files, so that a figure on a page is
+taken from the data at build time, never typed in:
+
+- ``csv("source/_data/stats/code-size.csv")``: the rows of a CSV file (its
+  first line names the columns) as a list of dicts; a cell written as a
+  number (``12``, ``-3``, ``4.5``; not ``012``) is a number, any other cell
+  text. Jinja's filters then pick the figures:
+  ``{% set all = csv(path)|selectattr("repository", "eq", "all")|list %}``,
+  ``{{ (all|max(attribute="authors")).month }}``;
+- ``json("source/_data/stats/provenance.json")``: a JSON file's value;
+- ``month("2013-02")``: a ``YYYY-MM`` month in words in the talk's
+  ``language`` ("February 2013"), with Babel's dates.
+
+A path is relative to the talk's folder (``conf.py``'s), the same from the
+deck and from the handbook, and must stay inside it. Each file read is a
+dependency of the page (compared by content): a data edit reads the page
+again. A file that is missing, outside the talk or not valid stops that
+``{render}`` with a warning that names the file, its line and the fix.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
+import json
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -32,6 +54,7 @@ from sphinx.errors import ConfigError
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
+from talkbook.charts import csv_rows, talk_folder
 from talkbook.data import DataError, load_once, md_text, md_url
 from talkbook.facts import Facts, load_facts
 from talkbook.projects import ProjectData, load_projects
@@ -105,6 +128,63 @@ def template_context(config: Config) -> dict:
     return context
 
 
+# -- Data files, read by a template ----------------------------------------------------
+
+_NUMBER = re.compile(r"^-?(?:0|[1-9]\d*)(?:\.\d+)?$")
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+def _cell(text: str) -> int | float | str:
+    if _NUMBER.match(text):
+        return float(text) if "." in text else int(text)
+    return text
+
+
+def template_functions(config: Config, record: set[str]) -> dict:
+    """``csv``, ``json`` and ``month`` for a template; each file read is added to *record*."""
+    folder = talk_folder(config)
+
+    def read(name: str) -> tuple[Path, bytes]:
+        path = (folder / str(name)).resolve()
+        if not path.is_relative_to(folder):
+            raise ValueError(f"{name} is outside the talk's folder ({folder}), and nothing outside it goes into "
+                             "the talk: put the file inside it and give its path relative to that folder")
+        record.add(str(path))  # before it is read: creating it later reads the page again
+        try:
+            return path, path.read_bytes()
+        except FileNotFoundError:
+            raise ValueError(f"there is no file {name} in the talk's folder ({folder}): the path is relative "
+                             "to that folder; fix it, or create the file") from None
+        except OSError as err:
+            raise ValueError(f"{name} cannot be read ({err.strerror})") from None
+
+    def read_csv(name: str) -> list[dict]:
+        path, data = read(name)
+        return [{key: _cell(value) for key, value in row.items()}
+                for _line, _header, row in csv_rows(path, data) if row is not None]
+
+    def read_json(name: str) -> object:
+        path, data = read(name)
+        try:
+            return json.loads(data.decode("utf-8-sig"))
+        except UnicodeDecodeError as err:
+            raise DataError(path, data.count(b"\n", 0, err.start) + 1, f"the file is not UTF-8 ({err.reason})",
+                            "Save it as UTF-8.") from None
+        except json.JSONDecodeError as err:
+            raise DataError(path, err.lineno, f"the file is not valid JSON ({err.msg})",
+                            "Fix the JSON on that line.") from None
+
+    def month(value: object) -> str:
+        from babel.dates import format_skeleton  # Sphinx's own dependency
+
+        match = _MONTH.match(str(value))
+        if not match or not 1 <= int(match[2]) <= 12:
+            raise ValueError(f"month({value!r}): give a month as YYYY-MM")
+        return format_skeleton("yMMMM", dt.date(int(match[1]), int(match[2]), 1), locale=config.language or "en")
+
+    return {"csv": read_csv, "json": read_json, "month": month}
+
+
 class Render(SphinxDirective):
     required_arguments = 1
     has_content = False
@@ -121,7 +201,7 @@ class Render(SphinxDirective):
             template = environment(folders).get_template(name)
             if template.filename:
                 record.add(template.filename)
-            text = template.render(template_context(self.config))
+            text = template.render({**template_context(self.config), **template_functions(self.config, record)})
         except jinja2.TemplateNotFound:
             logger.warning("template %r not found in %s: check its name.", name,
                            ", ".join(self.config.templates_path), location=self.get_location())
@@ -129,6 +209,10 @@ class Render(SphinxDirective):
         except jinja2.TemplateSyntaxError as err:
             logger.warning("template syntax error: %s. Fix the template.", err.message,
                            location=f"{err.filename}:{err.lineno}")
+            return []
+        except DataError as err:
+            logger.warning("%s (read by the template %s at %s). %s", err.what, name, self.get_location(), err.fix,
+                           location=err.where)
             return []
         except (jinja2.TemplateError, ValueError) as err:
             logger.warning("template %s failed: %s. Fix the template or the data.", name, err,

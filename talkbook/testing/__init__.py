@@ -47,10 +47,12 @@ from talkbook.testing.browser import (  # noqa: F401 - fixtures of the plugin
     DESKTOP, PHONE, READY, Tab, browser, chromium, open_deck, open_tab, screenshots, settle, show_slide, site_url, tab,
 )
 from talkbook.testing.checks import TalkChecks
-from talkbook.testing.talk import SITE_URL, BuiltSite, build_once, deck_slides, in_ci, make, plain, soup, unzip
+from talkbook.testing.talk import (
+    SITE_URL, BuiltSite, build_once, deck_slides, in_ci, make, pdf_text, plain, soup, unzip,
+)
 
 __all__ = ["DESKTOP", "PHONE", "READY", "SITE_URL", "BuiltSite", "Tab", "TalkChecks", "deck_slides", "in_ci", "make",
-           "open_deck", "plain", "settle", "show_slide", "soup"]
+           "open_deck", "pdf_text", "plain", "settle", "show_slide", "soup"]
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -47,6 +47,18 @@ SETTLED = """() => {
 
 #: Every element of a slide that lies outside the slide's box (the stage at
 #: reveal.js's scale), or whose content is cut off by its own box.
+#: Each text of an SVG chart (talkbook.charts): its words, and its type's size and box height
+#: on the screen in px, after the page's and reveal.js's scaling.
+CHART_TEXT = """(svg) => {
+  const box = svg.getBoundingClientRect(), view = svg.viewBox.baseVal;
+  const scale = Math.min(box.width / view.width, box.height / view.height);
+  return [...svg.querySelectorAll("text")].map(t => ({
+    text: t.textContent,
+    size: parseFloat(getComputedStyle(t).fontSize) * scale,
+    height: t.getBoundingClientRect().height,
+  }));
+}"""
+
 OVERFLOWS = """(slide) => {
   const frame = slide.closest(".slides").getBoundingClientRect();
   const slack = 1;

@@ -22,7 +22,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 
 from talkbook.testing.browser import DESKTOP, OVERFLOWS, PHONE, open_deck, show_slide
-from talkbook.testing.talk import NOT_CONTENT, SITE_URL, SOURCE_DATE_EPOCH, deck_slides, make, plain, soup
+from talkbook.testing.talk import NOT_CONTENT, SITE_URL, SOURCE_DATE_EPOCH, deck_slides, make, pdf_text, soup
 from talkbook.tools.audit import css_urls, remote_in_page
 
 #: Everything but the files of the disk (and what a page makes itself).
@@ -295,7 +295,7 @@ class TalkChecks:
                                      str(built_site.deck_html), "--out", str(out), "--chromium", chromium],
                                     capture_output=True, text=True)
             assert result.returncode == 0, result.stdout + result.stderr
-            printed[name] = [plain(page.extract_text()) for page in PdfReader(out).pages]
+            printed[name] = [pdf_text(page) for page in PdfReader(out).pages]
         separate = built_site.settings["revealjs_script_conf"].get("pdfSeparateFragments", True)
         expected = [s.title for s in slides for _build in range(1 + (s.steps if separate else 0))]
         pages = printed["slides"]

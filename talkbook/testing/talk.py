@@ -50,6 +50,13 @@ def plain(text: str) -> str:
     return " ".join(str(text).translate(_QUOTES).split())
 
 
+def pdf_text(page) -> str:
+    """A PDF page's text (a pypdf page), :func:`plain`. A line that ends in a word's hyphen goes on
+    without a space: Chromium breaks lines after a hyphen of the text ("~openstack-" then "cla")
+    and adds none of its own (no ``hyphens: auto``)."""
+    return plain(re.sub(r"(?<=\w)-\n", "-", page.extract_text()))
+
+
 def make(talk: Path, *targets: str, builddir: Path, env: dict[str, str] | None = None,
          **variables: str) -> subprocess.CompletedProcess:
     """``make`` in the talk's folder, with the virtual environment that runs this code;

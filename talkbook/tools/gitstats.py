@@ -9,7 +9,7 @@ repository is named after its folder, less a ``.git`` ending (``nova.git`` is
 ``--url-pattern`` with ``{name}`` replaced (``https://github.com/openstack/{name}``),
 else its ``remote.origin.url``, else none. Only what HEAD reaches is measured.
 
-The tool writes three files into ``DIR`` (made if missing; a file is replaced
+The tool writes four files into ``DIR`` (made if missing; a file is replaced
 only once everything was measured):
 
 ``contributors-per-month.csv``, header ``month,repository,authors``
@@ -35,11 +35,26 @@ only once everything was measured):
     the first quarter that it has a commit on or before, none before; ``all``
     rows hold the sum of the repositories' rows of that date, and no commit.
 
+``domains-per-month.csv``, header ``month,repository,domains``
+    The distinct email domains of each month's authors, over the same commits
+    and months as the contributors: the part after the last ``@`` of the
+    author's address as the commit records it (``%ae``, before the
+    ``.mailmap``, which may map a work address of that time to a later or a
+    personal one), lowercased. Left out: bots (below), personal mail
+    providers (:data:`PERSONAL_DOMAINS`, and :data:`PERSONAL_NAMES` with any
+    ending: ``hotmail.co.uk``, ``yahoo.co.jp``), and names that are no
+    organisation's (no dot, an IP address, a last label in
+    :data:`NOT_AN_ORGANISATION`, ``example.com``, ``.net`` and ``.org``). The
+    list of providers is not complete, and an organisation may have several
+    domains (``us.example-corp.com`` and ``example-corp.com`` count as two): it
+    counts domains, not employers. ``all`` is the union.
+
 ``provenance.json``
     The day measured, git's version, this command, the method in words, the
     end of the measurement, and per repository: its name, address, HEAD
     commit and date, first commit, the commits and authors counted, each bot
-    identity with its commit count, and the commits left out for their date.
+    identity with its commit count, the commits left out for their date, and
+    the distinct domains with the commits each rule left out of them.
 
 The end of the measurement is the newest committer date of the
 repositories' HEADs: nothing later is known, so the last month is counted up
@@ -94,12 +109,31 @@ from pathlib import Path
 
 CONTRIBUTORS_FILE = "contributors-per-month.csv"
 CODE_SIZE_FILE = "code-size.csv"
+DOMAINS_FILE = "domains-per-month.csv"
 PROVENANCE_FILE = "provenance.json"
 #: The repository name of the rows that combine all repositories.
 ALL = "all"
 
 _BOT_NAME = re.compile(r"\b(?:bot|jenkins|zuul)\b|\[bot\]\s*$", re.IGNORECASE)
 _BOT_EMAIL = re.compile(r"^(?:jenkins|zuul|infra-root|openstack-infra)@|\[bot\]", re.IGNORECASE)
+#: Personal mail providers: an address there names no employer.
+PERSONAL_DOMAINS = (
+    "gmail.com", "googlemail.com", "msn.com", "aol.com", "icloud.com", "me.com", "mac.com", "ymail.com",
+    "mail.com", "mail.ru", "web.de", "qq.com", "foxmail.com", "163.com", "126.com", "yeah.net", "sina.com",
+    "sina.cn", "sohu.com", "naver.com", "hanmail.net", "daum.net", "rediffmail.com", "proton.me", "pm.me",
+    "fastmail.com", "fastmail.fm", "zoho.com", "free.fr", "orange.fr", "wanadoo.fr", "laposte.net", "libero.it",
+    "seznam.cz", "users.noreply.github.com",
+)
+#: Personal mail providers under any ending: a top-level domain (``gmx.de``) or ``co.``/``com.`` and a
+#: country's (``hotmail.co.uk``, ``yahoo.com.br``).
+PERSONAL_NAMES = ("hotmail", "outlook", "live", "yahoo", "gmx", "yandex", "protonmail")
+#: Last labels of names that are no organisation's domain: a machine's, a placeholder, a reserved name.
+NOT_AN_ORGANISATION = ("localhost", "localdomain", "local", "internal", "invalid", "test", "example", "lan", "home",
+                       "(none)")
+#: Domains reserved for examples (RFC 2606), with their subdomains.
+EXAMPLE_DOMAINS = ("example.com", "example.net", "example.org")
+_ENDING = re.compile(r"^(?:[a-z]{2,}|(?:co|com)\.[a-z]{2})$")
+
 #: git's variables that would point it at another repository than the one named.
 _GIT_LOCATION_VARIABLES = ("GIT_DIR", "GIT_WORK_TREE", "GIT_COMMON_DIR", "GIT_INDEX_FILE",
                            "GIT_OBJECT_DIRECTORY", "GIT_ALTERNATE_OBJECT_DIRECTORIES", "GIT_NAMESPACE")
@@ -113,6 +147,21 @@ class GitStatsError(Exception):
 def is_bot(name: str, email: str) -> bool:
     """Whether an author identity is a bot, by the rule of the module's docstring."""
     return bool(_BOT_NAME.search(name) or _BOT_EMAIL.search(email))
+
+
+def email_domain(address: str) -> tuple[str, str | None]:
+    """(rule, domain) of an author's address: ``counted`` and its domain, or the rule that leaves it
+    out, ``personal`` or ``no-organisation``, and None."""
+    _at, sep, domain = address.strip().lower().rpartition("@")
+    domain = domain.strip().rstrip(".")
+    labels = domain.split(".")
+    if not sep or len(labels) < 2 or labels[-1] in NOT_AN_ORGANISATION or labels[-1].isdigit() \
+            or any(domain == d or domain.endswith("." + d) for d in EXAMPLE_DOMAINS):
+        return "no-organisation", None
+    name, _dot, ending = domain.partition(".")
+    if domain in PERSONAL_DOMAINS or (name in PERSONAL_NAMES and _ENDING.match(ending)):
+        return "personal", None
+    return "counted", domain
 
 
 def author_key(name: str, email: str) -> str:
@@ -202,6 +251,14 @@ class Commit:
     commit_time: int
     name: str
     email: str
+    #: The author's address as the commit records it, before the .mailmap.
+    recorded_email: str = ""
+
+    def domain(self) -> tuple[str, str | None]:
+        """(rule, domain) of the commit for the domains: see :func:`email_domain`; a bot's is left out."""
+        if is_bot(self.name, self.email):
+            return "bot", None
+        return email_domain(self.recorded_email)
 
 
 @dataclass
@@ -218,12 +275,12 @@ class AuthorLog:
 def read_authors(git: Git) -> AuthorLog:
     # %P: the root commits have none.
     text = git.run("-c", "mailmap.blob=HEAD:.mailmap", "log", "--no-merges", "--use-mailmap",
-                   "--format=%H%x00%at%x00%ct%x00%P%x00%aN%x00%aE", "HEAD", "--")
+                   "--format=%H%x00%at%x00%ct%x00%P%x00%aN%x00%aE%x00%ae", "HEAD", "--")
     # Split at newlines only: str.splitlines() would also split a name at U+2028 or U+0085.
     rows = [line.split("\0") for line in text.split("\n") if line]
     commits, roots = [], []
-    for oid, author_time, commit_time, parents, name, email in rows:
-        commits.append(Commit(oid, int(author_time), int(commit_time), name, email))
+    for oid, author_time, commit_time, parents, name, email, recorded in rows:
+        commits.append(Commit(oid, int(author_time), int(commit_time), name, email, recorded))
         if not parents:
             roots.append((int(author_time), oid))
     log = AuthorLog()
@@ -258,25 +315,48 @@ def _months(first: str, last: str) -> list[str]:
     return months
 
 
-def contributors_rows(logs: dict[str, AuthorLog], end_month: str) -> list[dict]:
-    """The rows of contributors-per-month.csv: each repository's, then ``all``, month by month."""
-    authors: dict[str, dict[str, set[str]]] = {}
+def monthly_rows(logs: dict[str, AuthorLog], end_month: str, column: str, key) -> list[dict]:
+    """Rows of distinct ``key(commit)`` per month (None: not counted), each repository's from its
+    first counted commit's month, then ``all``, the union, month by month."""
+    found: dict[str, dict[str, set[str]]] = {}
+    starts = {}
     for name, log in logs.items():
-        by_month = authors[name] = defaultdict(set)
+        by_month = found[name] = defaultdict(set)
         for commit in log.counted:
-            by_month[_month(commit.author_time)].add(author_key(commit.name, commit.email))
-    starts = {name: min(by_month) for name, by_month in authors.items() if by_month}
+            month = _month(commit.author_time)
+            starts[name] = min(starts.get(name, month), month)
+            value = key(commit)
+            if value is not None:
+                by_month[month].add(value)
     if not starts:
         return []
     rows = []
     for month in _months(min(starts.values()), end_month):
         union: set[str] = set()
-        for name, by_month in authors.items():
+        for name, by_month in found.items():
             if name in starts and starts[name] <= month:
-                rows.append({"month": month, "repository": name, "authors": len(by_month.get(month, ()))})
+                rows.append({"month": month, "repository": name, column: len(by_month.get(month, ()))})
                 union |= by_month.get(month, set())
-        rows.append({"month": month, "repository": ALL, "authors": len(union)})
+        rows.append({"month": month, "repository": ALL, column: len(union)})
     return rows
+
+
+def contributors_rows(logs: dict[str, AuthorLog], end_month: str) -> list[dict]:
+    """The rows of contributors-per-month.csv: each repository's, then ``all``, month by month."""
+    return monthly_rows(logs, end_month, "authors", lambda commit: author_key(commit.name, commit.email))
+
+
+def domains_rows(logs: dict[str, AuthorLog], end_month: str) -> list[dict]:
+    """The rows of domains-per-month.csv: each repository's, then ``all``, month by month."""
+    return monthly_rows(logs, end_month, "domains", lambda commit: commit.domain()[1])
+
+
+def domains_provenance(log: AuthorLog) -> dict:
+    """The distinct domains of a repository's counted commits, and the commits each rule left out."""
+    found = [commit.domain() for commit in log.counted]
+    left_out = Counter(rule for rule, _domain in found if rule != "counted")
+    return {"distinct": len({domain for _rule, domain in found if domain}),
+            "commits_left_out": {rule: left_out[rule] for rule in ("bot", "personal", "no-organisation")}}
 
 
 def bot_identities(log: AuthorLog) -> list[dict]:
@@ -403,9 +483,19 @@ METHOD = {
     "wrong_dates": "A commit whose author date is before the repository's first commit (the earliest author date "
                    "of the root commits HEAD reaches) or after HEAD's committer date is left out of the "
                    "contributors and listed here; its tree still counts in the code size.",
+    "domains": "Distinct email domains per calendar month of the author date (UTC), over the commits the "
+               "contributors count: the part after the last @ of the author's address as the commit records it "
+               "(git's %ae, before the .mailmap), lowercased. Left out: bots (the rule above); personal mail "
+               "providers (domain_rules.personal, and domain_rules.personal_any_ending followed by a top-level "
+               "domain or by co. or com. and a country's: hotmail.co.uk); names that are no organisation's (no "
+               "dot, an IP address, a last label in domain_rules.not_an_organisation, or domain_rules.examples "
+               "and their subdomains). The list of providers is not complete, and an organisation may have several "
+               "domains: this counts domains, not employers. 'all' is the union over the repositories.",
     "end": "The newest committer date of the repositories' HEADs: the last month is counted up to that day, "
            "last_full_month is the month before.",
 }
+DOMAIN_RULES = {"personal": list(PERSONAL_DOMAINS), "personal_any_ending": list(PERSONAL_NAMES),
+                "not_an_organisation": list(NOT_AN_ORGANISATION), "examples": list(EXAMPLE_DOMAINS)}
 
 
 def measure(opened: list[tuple[Repository, Git, str]], command: str, today: dt.date) -> dict[str, object]:
@@ -425,13 +515,15 @@ def measure(opened: list[tuple[Repository, Git, str]], command: str, today: dt.d
         "git": Git(Path(".")).run("--version").strip(),
         "command": command,
         "method": METHOD,
+        "domain_rules": DOMAIN_RULES,
         "end": _iso(end),
         "last_full_month": last_full.strftime("%Y-%m"),
-        "files": [CONTRIBUTORS_FILE, CODE_SIZE_FILE],
+        "files": [CONTRIBUTORS_FILE, CODE_SIZE_FILE, DOMAINS_FILE],
         "repositories": [repository_provenance(repo, git, head, logs[repo.name]) for repo, git, head in opened],
     }
     return {"contributors": contributors_rows(logs, end_day.strftime("%Y-%m")),
-            "code_size": code_size_rows(sizes, days), "provenance": provenance}
+            "code_size": code_size_rows(sizes, days), "domains": domains_rows(logs, end_day.strftime("%Y-%m")),
+            "provenance": provenance}
 
 
 def repository_provenance(repo: Repository, git: Git, head: str, log: AuthorLog) -> dict:
@@ -447,6 +539,7 @@ def repository_provenance(repo: Repository, git: Git, head: str, log: AuthorLog)
         "authors": len({author_key(c.name, c.email) for c in log.counted}),
         "bots": bot_identities(log),
         "wrong_dates": log.wrong_dates,
+        "domains": domains_provenance(log),
     }
 
 
@@ -483,10 +576,11 @@ def prepare_out(out: Path) -> None:
 
 
 def write_outputs(out: Path, result: dict[str, object]) -> list[Path]:
-    """The three files, each written beside its final name, then all moved there."""
+    """The four files, each written beside its final name, then all moved there."""
     texts = {
         CONTRIBUTORS_FILE: _csv(["month", "repository", "authors"], result["contributors"]),
         CODE_SIZE_FILE: _csv(["date", "repository", "commit", "python_lines"], result["code_size"]),
+        DOMAINS_FILE: _csv(["month", "repository", "domains"], result["domains"]),
         PROVENANCE_FILE: json.dumps(result["provenance"], indent=2, ensure_ascii=False) + "\n",
     }
     staged = [(out / f".{name}.tmp", out / name) for name in texts]
@@ -513,7 +607,7 @@ def _csv(header: list[str], rows: list[dict]) -> str:
 
 def main(argv: list[str] | None = None, prog: str = "python -m talkbook.tools.gitstats") -> int:
     parser = argparse.ArgumentParser(prog=prog, description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, required=True, metavar="DIR", help="the folder the three files go into")
+    parser.add_argument("--out", type=Path, required=True, metavar="DIR", help="the folder the four files go into")
     parser.add_argument("--url-pattern", metavar="URL",
                         help="each repository's address, {name} replaced by its name "
                              "(default: its remote.origin.url, if any)")

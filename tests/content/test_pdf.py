@@ -10,7 +10,7 @@ import pytest
 from pypdf import PdfReader
 
 from content.seed import exported_pages
-from talkbook.testing import SITE_URL, deck_slides, make, plain as normalise
+from talkbook.testing import SITE_URL, deck_slides, make, pdf_text, plain as normalise
 
 NAME = "get-a-python-job"
 
@@ -38,7 +38,7 @@ def test_one_page_per_build_of_a_slide_as_the_talk_was_exported(dist, built_site
     expected = [slide.title for slide in slides for _build in range(1 + slide.steps)]
     assert len(reader.pages) == len(expected) == len(exported_pages()) == 27
     for number, (page, title) in enumerate(zip(reader.pages, expected), start=1):
-        text = normalise(page.extract_text())
+        text = pdf_text(page)
         assert title and title in text, f"page {number} should show {title!r}: {text[:120]!r}"
         box = page.mediabox
         assert float(box.width) > float(box.height), f"page {number} is not landscape"
@@ -46,7 +46,7 @@ def test_one_page_per_build_of_a_slide_as_the_talk_was_exported(dist, built_site
 
 def test_the_builds_of_the_other_cloud_slide_add_one_item_a_page(dist):
     # Pages 6 to 8 of the export: Platform as a service, then one more item a page.
-    texts = [normalise(p.extract_text()) for p in PdfReader(dist).pages[5:8]]
+    texts = [pdf_text(p) for p in PdfReader(dist).pages[5:8]]
     assert all("Platform as a service" in text for text in texts), texts
     for item, earlier, later in [("User-oriented online storage", 0, 1), ("Software as a service", 1, 2)]:
         assert item not in texts[earlier] and item in texts[later], (item, texts)
@@ -74,7 +74,7 @@ def test_the_handout_has_each_slide_once_then_its_notes(handout, built_site):
     deck = BeautifulSoup(built_site.deck_html.read_text(encoding="utf-8"), "html.parser")
     slides = deck_slides(built_site.deck_html)
     notes = [normalise(aside.get_text(" ")) for aside in deck.select("aside.notes")]
-    pages = [normalise(page.extract_text()) for page in PdfReader(handout).pages]
+    pages = [pdf_text(page) for page in PdfReader(handout).pages]
     # A page a slide, its fragments all shown, and a page for its notes.
     assert len(pages) == len(slides) + len(notes)
     text = " ".join(pages)

@@ -47,6 +47,17 @@ def warnings(app) -> list[str]:
     return [line for line in text.splitlines() if "WARNING" in line or "ERROR" in line]
 
 
+def one_warning(app, location: str, words: list[str]) -> str:
+    """The build's one warning, at *location* (``file:line:``), with each of *words*, and no traceback."""
+    found = warnings(app)
+    assert len(found) == 1, found
+    assert found[0].startswith(location + " WARNING: "), found[0]
+    for word in words:
+        assert word in found[0], found[0]
+    assert "Traceback" not in app.status.getvalue() + app.warning.getvalue()
+    return found[0]
+
+
 #: Sphinx's bookkeeping in an output folder, not output.
 BOOKKEEPING = {".buildinfo", ".buildinfo.bak"}
 

@@ -33,22 +33,12 @@ import pytest
 
 from machinery.support import ROOTS
 from talkbook.testing import DESKTOP, PHONE, open_deck, settle
-from talkbook.testing.browser import OVERFLOWS, served
+from talkbook.testing.browser import CHART_TEXT, OVERFLOWS, served
 
 ROOT = ROOTS / "test-charts"
 SLIDES = ["authors", "by-repository", "code-size", "review-days"]
 DECK_FLOOR, PHONE_FLOOR = 24, 11
 
-#: Each text of an SVG chart: its words, and its type's size and box height on the screen in px.
-TEXT_ON_SCREEN = """(svg) => {
-  const box = svg.getBoundingClientRect(), view = svg.viewBox.baseVal;
-  const scale = Math.min(box.width / view.width, box.height / view.height);
-  return [...svg.querySelectorAll("text")].map(t => ({
-    text: t.textContent,
-    size: parseFloat(getComputedStyle(t).fontSize) * scale,
-    height: t.getBoundingClientRect().height,
-  }));
-}"""
 
 
 @pytest.fixture(scope="module")
@@ -78,7 +68,7 @@ def test_deck_charts_read_from_the_back_of_the_room(open_tab, charts, screenshot
         page.wait_for_function("(id) => Reveal.getCurrentSlide().id === id", arg=slide)
         settle(tab)
         section = page.locator(f"section#{slide}")
-        texts = section.locator("svg.talkbook-chart-svg").evaluate(TEXT_ON_SCREEN)
+        texts = section.locator("svg.talkbook-chart-svg").evaluate(CHART_TEXT)
         assert len(texts) >= 4, slide  # tick labels at least
         smallest = _smallest(texts)
         if smallest["size"] < DECK_FLOOR:
@@ -99,7 +89,7 @@ def test_handbook_charts_read_on_a_phone_and_fit_its_width(open_tab, charts, scr
     assert svgs.count() == len(SLIDES)
     for index in range(svgs.count()):
         svg = svgs.nth(index)
-        texts = svg.evaluate(TEXT_ON_SCREEN)
+        texts = svg.evaluate(CHART_TEXT)
         smallest = _smallest(texts)
         assert smallest["size"] >= floor, f"chart {index + 1}: {smallest['text']!r} is {smallest['size']:.1f} px"
         box = svg.bounding_box()

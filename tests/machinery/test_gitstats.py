@@ -158,6 +158,20 @@ def expected_authors(steps: list[Step]) -> dict[str, set[str]]:
     return months
 
 
+def per_month(months: list[str], repositories: dict[str, dict[str, set[str]]]) -> list[tuple[str, str, int]]:
+    """The rows a file must have: (month, repository, how many) of each repository from its first month
+    (0 in a month without any), then all, the union."""
+    rows = []
+    for month in months:
+        union: set[str] = set()
+        for name, found in repositories.items():
+            if month >= min(found):
+                rows.append((month, name, len(found.get(month, ()))))
+                union |= found.get(month, set())
+        rows.append((month, "all", len(union)))
+    return rows
+
+
 def mainline(steps: list[Step], shas: list[str]) -> list[tuple[dt.datetime, str, int]]:
     """(committer date, commit, python lines) of each commit of main, oldest first."""
     files: dict[str, dict] = {}
@@ -189,6 +203,31 @@ def on_the_day(states, day: dt.date):
 
 # -- the tests --------------------------------------------------------------------
 
+def measure_with_main(root: Path, env: dict[str, str], repos: list[Path]) -> dict:
+    """main() on *repos* (in this process, with the test's git settings): what it wrote into root/out."""
+    out = root / "out"
+    saved = {k: os.environ.get(k) for k in ("HOME", "GIT_CONFIG_GLOBAL", "GIT_CONFIG_NOSYSTEM")}
+    os.environ.update({k: env[k] for k in saved})
+    try:
+        code = gitstats.main(["--out", str(out), "--url-pattern", "https://git.example.org/{name}",
+                              *map(str, repos)])
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+    assert code == 0
+
+    def rows(name: str) -> list[dict]:
+        with open(out / name, newline="", encoding="utf-8") as f:
+            return list(csv.DictReader(f))
+
+    return {"root": root, "env": env, "out": out, "contributors": rows("contributors-per-month.csv"),
+            "sizes": rows("code-size.csv"), "domains": rows("domains-per-month.csv"),
+            "provenance": json.loads((out / "provenance.json").read_text(encoding="utf-8"))}
+
+
 @pytest.fixture(scope="module")
 def measured(tmp_path_factory):
     """alpha, a working copy, and beta, a bare clone, measured together by main()."""
@@ -197,26 +236,8 @@ def measured(tmp_path_factory):
     alpha_shas = make_repository(root / "alpha", ALPHA, env)
     beta_shas = make_repository(root / "beta-work", BETA, env)
     git(root, "clone", "-q", "--bare", "beta-work", "beta.git", env=env)
-    out = root / "out"
-    saved = {k: os.environ.get(k) for k in ("HOME", "GIT_CONFIG_GLOBAL", "GIT_CONFIG_NOSYSTEM")}
-    os.environ.update({k: env[k] for k in saved})
-    try:
-        code = gitstats.main(["--out", str(out), "--url-pattern", "https://git.example.org/{name}",
-                              str(root / "alpha"), str(root / "beta.git")])
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
-    assert code == 0
-    with open(out / "contributors-per-month.csv", newline="", encoding="utf-8") as f:
-        contributors = list(csv.DictReader(f))
-    with open(out / "code-size.csv", newline="", encoding="utf-8") as f:
-        sizes = list(csv.DictReader(f))
-    provenance = json.loads((out / "provenance.json").read_text(encoding="utf-8"))
-    return {"root": root, "env": env, "out": out, "alpha": alpha_shas, "beta": beta_shas,
-            "contributors": contributors, "sizes": sizes, "provenance": provenance}
+    return {**measure_with_main(root, env, [root / "alpha", root / "beta.git"]), "alpha": alpha_shas,
+            "beta": beta_shas}
 
 
 def test_the_files_have_their_headers(measured):
@@ -225,7 +246,12 @@ def test_the_files_have_their_headers(measured):
         "month,repository,authors"
     assert (out / "code-size.csv").read_text(encoding="utf-8").splitlines()[0] == \
         "date,repository,commit,python_lines"
-    assert sorted(p.name for p in out.iterdir()) == ["code-size.csv", "contributors-per-month.csv", "provenance.json"]
+    assert (out / "domains-per-month.csv").read_text(encoding="utf-8").splitlines()[0] == \
+        "month,repository,domains"
+    assert sorted(p.name for p in out.iterdir()) == ["code-size.csv", "contributors-per-month.csv",
+                                                     "domains-per-month.csv", "provenance.json"]
+    assert measured["provenance"]["files"] == ["contributors-per-month.csv", "code-size.csv",
+                                               "domains-per-month.csv"]
 
 
 def test_contributors_per_month_each_repository_and_their_union(measured):
@@ -233,14 +259,8 @@ def test_contributors_per_month_each_repository_and_their_union(measured):
     last_commit = max(when(s.committed or s.date) for s in ALPHA + BETA)
     months = [f"{y}-{m:02d}" for y in (2010, 2011, 2012) for m in range(1, 13)]
     months = [m for m in months if min(alpha) <= m <= last_commit.strftime("%Y-%m")]
-    expected = []
-    for month in months:
-        expected.append((month, "alpha", len(alpha.get(month, ()))))
-        if month >= min(beta):
-            expected.append((month, "beta", len(beta.get(month, ()))))
-        expected.append((month, "all", len(alpha.get(month, set()) | beta.get(month, set()))))
     got = [(row["month"], row["repository"], int(row["authors"])) for row in measured["contributors"]]
-    assert got == expected
+    assert got == per_month(months, {"alpha": alpha, "beta": beta})
 
 
 def test_the_cases_the_rules_are_for(measured):
@@ -327,6 +347,122 @@ def test_names_and_addresses_from_the_command_line_or_the_clone(measured, tmp_pa
     with open(tmp_path / "out" / "contributors-per-month.csv", newline="", encoding="utf-8") as f:
         rows = [{**row, "repository": row["repository"].replace("first", "alpha")} for row in csv.DictReader(f)]
     assert rows == measured["contributors"]
+
+
+# -- email domains ---------------------------------------------------------------
+#
+# Who commits from where: each address with the domain it must count as, or None where the
+# manual's rules leave it out (a personal provider, a name that is no organisation's, a bot).
+
+ANN_AT_WORK = ("ann", "Ann Author", "ann@acme-cloud.com")   # the .mailmap maps it to her gmail address
+ANN_HOME = ("ann", "Ann Author", "ann.author@gmail.com")
+BOB_INITECH = ("bob", "Bob Builder", "Bob@Initech.COM")
+BOB_US = ("bob", "Bob Builder", "bob@us.initech.com")       # a subdomain: a domain of its own
+CAROL_HOTMAIL = ("carol", "Carol Coder", "carol@hotmail.co.uk")
+DAN_YAHOO_INC = ("dan", "Dan Dev", "dan@yahoo-inc.com")     # an employer, not the provider
+EVE_LAPTOP = ("eve", "Eve Everyone", "eve@laptop.(none)")
+FAY_LOCAL = ("fay", "Fay Fixer", "fay@localhost")
+GUS_EXAMPLE = ("gus", "Gus Grey", "gus@dev.example.com")
+HAL_NO_AT = ("hal", "Hal", "hal")
+IDA_GLOBEX = ("ida", "Ida Init", "ida@globex.io")
+ZED_ACME = ("zed", "Zed Zero", "zed@acme-cloud.com")
+COUNTS_AS = {
+    ANN_AT_WORK: "acme-cloud.com", ANN_HOME: None, BOB_INITECH: "initech.com", BOB_US: "us.initech.com",
+    CAROL_HOTMAIL: None, DAN_YAHOO_INC: "yahoo-inc.com", EVE_LAPTOP: None, FAY_LOCAL: None, GUS_EXAMPLE: None,
+    HAL_NO_AT: None, IDA_GLOBEX: "globex.io", ZED_ACME: "acme-cloud.com", BOT: None, MERGER: None,
+}
+RULE = {ANN_HOME: "personal", CAROL_HOTMAIL: "personal", EVE_LAPTOP: "no-organisation",
+        FAY_LOCAL: "no-organisation", GUS_EXAMPLE: "no-organisation", HAL_NO_AT: "no-organisation", BOT: "bot"}
+DOMAIN_MAILMAP = "Ann Author <ann.author@gmail.com> <ann@acme-cloud.com>\n"
+
+GAMMA = [
+    Step(ANN_AT_WORK, "2012-01-05T10:00:00+00:00", {".mailmap": DOMAIN_MAILMAP, "a.py": 1}),
+    Step(BOB_INITECH, "2012-01-06T10:00:00+00:00", {"a.py": 2}),
+    Step(ANN_HOME, "2012-01-07T10:00:00+00:00", {"a.py": 3}),
+    Step(BOT, "2012-01-08T10:00:00+00:00", {"a.py": 4}),
+    Step(CAROL_HOTMAIL, "2012-02-01T10:00:00+00:00", {"a.py": 5}),
+    Step(BOB_US, "2012-02-02T10:00:00+00:00", {"a.py": 6}),
+    Step(DAN_YAHOO_INC, "2012-02-03T10:00:00+00:00", {"a.py": 7}),
+    Step(EVE_LAPTOP, "2012-02-04T10:00:00+00:00", {"a.py": 8}),
+    Step(FAY_LOCAL, "2012-02-05T10:00:00+00:00", {"a.py": 9}),
+    Step(GUS_EXAMPLE, "2012-02-06T10:00:00+00:00", {"a.py": 10}),
+    Step(HAL_NO_AT, "2012-02-07T10:00:00+00:00", {"a.py": 11}),
+    Step(IDA_GLOBEX, "2012-03-01T10:00:00+00:00", {"b.py": 1}, branch="topic"),
+    Step(MERGER, "2012-03-02T10:00:00+00:00", merge="topic"),   # a merge: not counted
+    Step(ANN_HOME, "2012-04-01T10:00:00+00:00", {"a.py": 12}),  # April: no domain
+]
+DELTA = [
+    Step(ZED_ACME, "2012-02-10T10:00:00+00:00", {"z.py": 1}),   # February: a domain gamma has too
+    Step(IDA_GLOBEX, "2012-03-10T10:00:00+00:00", {"z.py": 2}),
+    Step(ZED_ACME, "2012-05-10T10:00:00+00:00", {"z.py": 3}),
+]
+
+
+def expected_domains(steps: list[Step]) -> dict[str, set[str]]:
+    months: dict[str, set[str]] = {}
+    for step in steps:
+        if not step.merge:
+            domains = months.setdefault(when(step.date).strftime("%Y-%m"), set())
+            if COUNTS_AS[step.author]:
+                domains.add(COUNTS_AS[step.author])
+    return months
+
+
+@pytest.fixture(scope="module")
+def domains(tmp_path_factory):
+    root = tmp_path_factory.mktemp("domains")
+    env = git_env(root / "home")
+    make_repository(root / "gamma", GAMMA, env)
+    make_repository(root / "delta", DELTA, env)
+    return measure_with_main(root, env, [root / "gamma", root / "delta"])
+
+
+def test_domains_per_month_each_repository_and_their_union(domains):
+    gamma, delta = expected_domains(GAMMA), expected_domains(DELTA)
+    months = ["2012-01", "2012-02", "2012-03", "2012-04", "2012-05"]
+    got = [(row["month"], row["repository"], int(row["domains"])) for row in domains["domains"]]
+    assert got == per_month(months, {"gamma": gamma, "delta": delta})
+    rows = {(row["month"], row["repository"]): int(row["domains"]) for row in domains["domains"]}
+    # What that means here: Ann's work address counts although the .mailmap maps it to gmail;
+    # in February, initech's subdomain and yahoo-inc.com count, hotmail and the machines' names do not;
+    # acme-cloud.com in both repositories counts once in all.
+    assert rows["2012-01", "gamma"] == 2 and rows["2012-04", "gamma"] == 0
+    assert rows["2012-02", "gamma"] == 2 and rows["2012-02", "all"] == 3
+    assert rows["2012-03", "gamma"] == rows["2012-03", "delta"] == rows["2012-03", "all"] == 1
+
+
+def test_domains_in_the_provenance(domains):
+    provenance = domains["provenance"]
+    assert "%ae" in provenance["method"]["domains"] and "not employers" in provenance["method"]["domains"]
+    assert provenance["domain_rules"]["personal"] == list(gitstats.PERSONAL_DOMAINS)
+    gamma = provenance["repositories"][0]
+    counted = [s.author for s in GAMMA if not s.merge]
+    assert gamma["domains"] == {
+        "distinct": len({COUNTS_AS[a] for a in counted if COUNTS_AS[a]}),
+        "commits_left_out": {rule: sum(RULE.get(a) == rule for a in counted)
+                             for rule in ("bot", "personal", "no-organisation")},
+    }
+
+
+@pytest.mark.parametrize("address, rule, domain", [
+    ("someone@gmail.com", "personal", None),
+    ("someone@GoogleMail.com", "personal", None),
+    ("someone@yahoo.co.jp", "personal", None),
+    ("someone@yahoo.com.br", "personal", None),
+    ("someone@gmx.de", "personal", None),
+    ("1234+someone@users.noreply.github.com", "personal", None),
+    ("someone@yahoo-inc.com", "counted", "yahoo-inc.com"),
+    ("someone@live.gnome.org", "counted", "live.gnome.org"),
+    ("someone@mail.gmail.com.example", "no-organisation", None),
+    ("someone@example.org", "no-organisation", None),
+    ("someone@host.localdomain", "no-organisation", None),
+    ("someone@127.0.0.1", "no-organisation", None),
+    ("someone@ubuntu", "no-organisation", None),
+    ("  someone@Rackspace.COM. ", "counted", "rackspace.com"),
+    ("someone", "no-organisation", None),
+])
+def test_a_domain_by_the_rules(address, rule, domain):
+    assert gitstats.email_domain(address) == (rule, domain)
 
 
 @pytest.mark.parametrize("bot, name, email", [
