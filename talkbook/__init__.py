@@ -22,6 +22,7 @@ __version__ = "0.2.0"
 def setup(app: Sphinx) -> dict:
     # Imported here: the tools (python -m talkbook.tools.site...) import this
     # package too, and need neither Sphinx nor docutils.
+    from talkbook.boundary import setup_boundary
     from talkbook.checks import setup_checks
     from talkbook.config import setup_config
     from talkbook.crosslinks import setup_crosslinks
@@ -31,10 +32,13 @@ def setup(app: Sphinx) -> dict:
     from talkbook.incremental import env_version_of, setup_incremental
     from talkbook.markers import setup_markers
     from talkbook.publishing import setup_publishing
+    from talkbook.sanitise import setup_sanitise
     from talkbook.templates import setup_templates
 
     setup_config(app)
+    setup_boundary(app)
     setup_checks(app)
+    setup_sanitise(app)
     setup_markers(app)
     setup_crosslinks(app)
     setup_deck(app)

@@ -38,6 +38,12 @@ CONFIG_VALUES: dict[str, tuple[object, str, tuple[type, ...], str]] = {
         ["sphinx_revealjs"], "env", (list,), "extensions that only the deck's build loads"),
     "talkbook_handbook_extensions": (
         [], "env", (list,), "extensions that only the handbook's build loads"),
+    "talkbook_allowed_paths": (
+        [], "env", (list,), "more folders, relative to conf.py, that pages, templates and data may read "
+        "(the folder of conf.py always is one)"),
+    "talkbook_raw_html_tags": (
+        [], "env", (list,), "the HTML tags that pages may write as raw HTML, from a short list of harmless "
+        "ones such as 'kbd', 'br' and 'abbr' (any other raw HTML shows as text)"),
 }
 
 
