@@ -45,7 +45,6 @@ from typing import TYPE_CHECKING
 from docutils import nodes
 from docutils.parsers.rst import directives
 from docutils.parsers.rst.directives.misc import Raw
-from jinja2 import TemplateNotFound
 from sphinx import addnodes
 from sphinx.directives.code import LiteralInclude
 from sphinx.directives.other import Include
@@ -277,8 +276,10 @@ class TalkTemplates(BuiltinTemplateLoader):
     """Sphinx's template loader, that loads only from ``templates_path`` and the theme.
 
     Sphinx joins a template's name to each folder as it is, so that
-    ``{% include "/etc/passwd" %}`` in a template would read that file. A
-    byte-order mark at the start of a template is dropped.
+    ``{% include "/etc/passwd" %}`` in a template would read that file. Such
+    a template is a warning (with the template that names it, where the name
+    is written out) and is written as nothing. A byte-order mark at the start
+    of a template is dropped.
     """
 
     def init(self, builder, theme=None, dirs=None) -> None:
@@ -294,7 +295,7 @@ class TalkTemplates(BuiltinTemplateLoader):
                            "and the theme. Name a template of those folders.", template, Path(filename).resolve(),
                            ", ".join(str(p) for p in self.talkbook_templates) or "none",
                            location=where, type="talkbook", subtype="boundary")
-            raise TemplateNotFound(template)
+            return "", filename, lambda: True  # written as nothing (the warning fails a strict build)
         return source.removeprefix("\ufeff"), filename, uptodate
 
 

@@ -135,19 +135,22 @@ def _inline_tag(text: str, allowed: frozenset[str]) -> tuple[str, str, str] | No
     return kind, name, cleaned.removesuffix(f"</{name}>")
 
 
-def _balanced(pieces: list[tuple[str, str, str]]) -> bool:
-    stack: list[str] = []
-    for kind, name, _html in pieces:
-        if kind == "start":
-            stack.append(name)
-        elif kind == "end" and (not stack or stack.pop() != name):
-            return False
-    return not stack
+def _paired(tags: list[tuple[str, str, str] | None]) -> list[bool]:
+    """Which of a paragraph's tags to keep: void tags, and start and end tags that pair up."""
+    keep = [tag is not None and tag[0] == "void" for tag in tags]
+    opened: list[int] = []
+    for index, tag in enumerate(tags):
+        if tag is None or tag[0] == "void":
+            continue
+        if tag[0] == "start":
+            opened.append(index)
+        elif opened and tags[opened[-1]][1] == tag[1]:  # type: ignore[index]
+            keep[opened.pop()] = keep[index] = True
+    return keep
 
 
 def _raw_html(doctree: nodes.document, allowed: frozenset[str]) -> None:
     inline: dict[int, list[tuple[nodes.raw, tuple[str, str, str] | None]]] = {}
-    parents: dict[int, nodes.Element] = {}
     for raw in list(doctree.findall(nodes.raw)):
         if raw.get("talkbook-generated") or "html" not in raw.get("format", "").split():
             continue  # our diagrams (checked and built by us), or not HTML
@@ -156,7 +159,6 @@ def _raw_html(doctree: nodes.document, allowed: frozenset[str]) -> None:
             raw.parent.remove(raw)  # an HTML comment: show nothing, as a browser would
             continue
         if isinstance(raw.parent, nodes.TextElement):
-            parents[id(raw.parent)] = raw.parent
             inline.setdefault(id(raw.parent), []).append((raw, _inline_tag(text, allowed) if allowed else None))
             continue
         found = _tags(text) if allowed else None
@@ -164,10 +166,8 @@ def _raw_html(doctree: nodes.document, allowed: frozenset[str]) -> None:
             raw.replace_self(nodes.raw("", _clean(text, allowed), format="html"))
         else:
             _as_text(raw)
-    for key, pieces in inline.items():
-        tags = [tag for _raw, tag in pieces]
-        keep = all(tags) and _balanced(tags)  # type: ignore[arg-type]
-        for raw, tag in pieces:
+    for pieces in inline.values():
+        for (raw, tag), keep in zip(pieces, _paired([tag for _raw, tag in pieces])):
             if keep and tag:
                 raw.replace_self(nodes.raw("", tag[2], format="html"))
             else:
