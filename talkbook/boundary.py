@@ -236,7 +236,11 @@ def _local(uri: str) -> bool:
 
 
 def _refuse(node: nodes.Node, what: str, problem: str) -> None:
-    logger.warning("%s: %s", what, problem, location=node, type="talkbook", subtype="boundary")
+    # A node some directive made without a line (sphinx-revealjs's backgrounds): its nearest holder's.
+    holder = node
+    while holder.parent is not None and holder.line is None:
+        holder = holder.parent
+    logger.warning("%s: %s", what, problem, location=holder, type="talkbook", subtype="boundary")
 
 
 def _check_page(app: Sphinx, doctree: nodes.document) -> None:

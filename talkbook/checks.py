@@ -13,7 +13,13 @@ line and says what to do, raised before the mistake can crash the build:
   source folder;
 - directives nested deeper than :data:`MAX_DEPTH` (Python would run out of
   stack, and Sphinx stop with a "Recursion error" that names no file);
-- a heading with no text (on the deck: a slide with no title).
+- a heading with no text (on the deck: a slide with no title);
+- a ``{figure}`` whose content is blank lines only (docutils 0.22 would stop
+  with an UnboundLocalError): it is a figure without a caption.
+
+And every part of a page that a directive made without a line (a heading
+inside a ``{note}``, say) gets the line of what holds it, so that any later
+warning about it (Sphinx's "duplicate label"...) names a line too.
 
 The pages are read for this with MyST's own Markdown parser, so a directive
 is found wherever MyST finds it: in a list, a quote, or another directive.
@@ -28,6 +34,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from docutils import nodes
+from docutils.statemachine import StringList
+from sphinx.directives import patches
 from sphinx.errors import SphinxError
 from sphinx.util import logging
 
@@ -219,8 +227,31 @@ def _empty_titles(app: Sphinx, doctree: nodes.document) -> None:
                            what, location=section, type="talkbook", subtype="title")
 
 
+def _lines_for_all(app: Sphinx, doctree: nodes.document) -> None:
+    for node in doctree.findall(nodes.Element):
+        if node.line is None and node.parent is not None:
+            holder = node.parent
+            while holder is not None and holder.line is None:
+                holder = holder.parent
+            if holder is not None:
+                node.line = holder.line
+                node.source = node.source or holder.source
+
+
+class Figure(patches.Figure):
+    """Sphinx's figure, that takes content of blank lines only for no content."""
+
+    def run(self) -> list[nodes.Node]:
+        if not any(line.strip() for line in self.content):
+            self.content = StringList()
+        return super().run()
+
+
 def setup_checks(app: Sphinx) -> None:
+    app.add_directive("figure", Figure, override=True)
     app.connect("env-before-read-docs", _before_read)
     app.connect("source-read", _source_read)
     app.connect("include-read", _include_read)
     app.connect("doctree-read", _empty_titles)
+    # Before Sphinx's collectors and domains (priority 500) warn about the page.
+    app.connect("doctree-read", _lines_for_all, priority=150)

@@ -258,8 +258,21 @@ def _outdated(app: Sphinx, env: BuildEnvironment, added, changed, removed) -> li
     return sorted(env.talkbook_crosslink_docs - set(removed))  # type: ignore[attr-defined]
 
 
+def _as_text(translator, node: crosslink) -> None:
+    # A crosslink is replaced by its link when its page is written. One in a title
+    # is copied, unresolved, into the navigation and the page's title: its text.
+    translator.body.append(translator.encode(node.get("text") or node["label"]))
+    raise nodes.SkipNode
+
+
+def _as_plain_text(translator, node: crosslink) -> None:
+    translator.add_text(node.get("text") or node["label"])
+    raise nodes.SkipNode
+
+
 def setup_crosslinks(app: Sphinx) -> None:
-    app.add_node(crosslink)
+    app.add_node(crosslink, html=(_as_text, None), revealjs=(_as_text, None), dirrevealjs=(_as_text, None),
+                 singlehtml=(_as_text, None), text=(_as_plain_text, None))
     app.add_directive("crosslink", CrosslinkDirective)
     app.add_role("slide", SlideRole())
     app.add_role("handbook", HandbookRole())

@@ -175,6 +175,11 @@ class Render(SphinxDirective):
             logger.warning("template %s failed: %s. Fix the template or the data.", name, err,
                            location=self.get_location())
             return []
+        except RecursionError:
+            logger.warning("template %s includes, imports or extends itself, directly or through others (%s): "
+                           "remove the one that points back.", name,
+                           ", ".join(sorted(Path(f).name for f in env.loader.loaded)), location=self.get_location())
+            return []
         finally:
             # Every template the render used (included, imported, extended) is a dependency.
             for filename in sorted(env.loader.loaded):
