@@ -24,22 +24,17 @@ from __future__ import annotations
 
 import functools
 import http.server
-import re
 import threading
-from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import jinja2
 import pytest
-from jinja2 import nodes as jn
 
 from browser.support import REPO
 from conftest import make
+from theme_scripts import Allowed, allowed, foreign
 
 HOSTILE = REPO / "tests" / "talks" / "hostile"
-#: In a template's script, what a Jinja expression may stand for: data (no call, no statement, no tag).
-DATA = r"[^;()<>]*?"
 #: What the live DOM holds that can run: scripts, handlers, javascript: addresses.
 LIVE = """() => {
   const plain = v => v.replace(/[\\u0000-\\u0020]/g, "").toLowerCase();
@@ -53,89 +48,6 @@ LIVE = """() => {
         .map(a => `<${el.localName} ${a.name}="${a.value}">`)),
   };
 }"""
-
-
-def _theme_folders() -> list[Path]:
-    import furo
-    import sphinx
-    import sphinx_revealjs
-
-    return [Path(sphinx.__file__).parent / "themes", Path(furo.__file__).parent / "theme",
-            Path(sphinx_revealjs.__file__).parent, REPO / "talkbook" / "theme"]
-
-
-def _regex(body: list[jn.Node]) -> str:
-    """A template's nodes as a pattern of what they may write, white space left out."""
-    out = []
-    for node in body:
-        if isinstance(node, jn.Output):
-            out.append(_regex(node.nodes))
-        elif isinstance(node, jn.TemplateData):
-            out.append(re.escape("".join(node.data.split())))
-        elif isinstance(node, jn.Expr):
-            out.append(DATA)
-        elif isinstance(node, jn.For):
-            out.append(f"(?:{_regex(node.body)})*(?:{_regex(node.else_)})?")
-        elif isinstance(node, jn.If):
-            branches = [_regex(node.body), *(_regex([e]) for e in node.elif_), _regex(node.else_)]
-            out.append(f"(?:{'|'.join(branches)})?")
-        elif hasattr(node, "body"):
-            out.append(_regex(node.body))
-    return "".join(out)
-
-
-@dataclass(frozen=True)
-class Allowed:
-    files: dict[str, bytes | None]  # path under _static/ -> the theme's bytes (None: rendered from a template)
-    named: frozenset[str]  # script files that a template names: searchindex.js
-    written: tuple[re.Pattern[str], ...]  # the scripts templates write in pages
-    handlers: frozenset[str]
-
-
-@functools.lru_cache(maxsize=4)
-def allowed(talk_templates: Path) -> Allowed:
-    files: dict[str, bytes | None] = {}
-    named, written, handlers = set(), [], set()
-    env = jinja2.Environment(extensions=["jinja2.ext.i18n"])
-    for folder in _theme_folders():
-        for static in (p for p in folder.rglob("*") if p.is_dir() and p.name in ("static", "_static")):
-            for path in static.rglob("*"):
-                rel = path.relative_to(static).as_posix()
-                if rel.endswith(".js"):
-                    files[rel] = path.read_bytes()
-                elif rel.endswith((".js.jinja", ".js_t")):
-                    files[rel.rsplit(".js", 1)[0] + ".js"] = None
-    for template in [p for f in _theme_folders() for p in f.rglob("*.html")] + sorted(talk_templates.rglob("*.html")):
-        source = template.read_text(encoding="utf-8")
-        for attrs, body in re.findall(r"<script\b([^>]*)>(.*?)</script>", source, re.S):
-            named.update(re.findall(r"""pathto\(\s*['"]([^'"]+\.js)['"]""", attrs))
-            if body.strip():
-                written.append(re.compile(_regex(env.parse(body).body), re.S))
-        handlers.update(re.findall(r"\s(on[a-z]+)\s*=", source))
-    return Allowed(files, frozenset(named), tuple(written), frozenset(handlers))
-
-
-def foreign(live: dict, site: Path, base_path: str, rules: Allowed) -> list[str]:
-    """What the page runs that the theme did not put there."""
-    found = []
-    for script in live["scripts"]:
-        if "src" in script:
-            path = script["src"][len(base_path):] if script["src"].startswith(base_path) else script["src"]
-            rel = path.rsplit("_static/", 1)[1] if "_static/" in path else None
-            if rel in rules.files:
-                theirs = rules.files[rel]
-                if theirs is None or (site / path).read_bytes() == theirs:
-                    continue
-                found.append(f"<script src={path}>: not the theme's file of that name")
-            elif "_static/" in path or Path(path).name not in rules.named:
-                found.append(f"<script src={path}>: no file of the theme")
-        else:
-            text = "".join(script["text"].split())
-            if not any(p.fullmatch(text) for p in rules.written):
-                found.append(f"<script>{script['text'].strip()[:120]}</script>: not a script of the theme")
-    found += [h for h in live["handlers"] if re.search(r"\s(on[a-z]+)=", h).group(1) not in rules.handlers]
-    found += live["urls"]
-    return found
 
 
 def _serve(folder: Path):
