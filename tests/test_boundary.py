@@ -39,6 +39,9 @@ ATTEMPTS = {
     "include-in-a-directive": ":::{{note}}\n```{{include}} {rel}\n```\n:::",
     "literalinclude": "```{{literalinclude}} {rel}\n```",
     "literalinclude-diff": "```{{literalinclude}} index.md\n:diff: {rel}\n```",
+    # "/x" is from the source folder, but "//x" is the machine's /x to Sphinx.
+    "literalinclude-absolute": "```{{literalinclude}} /{abs}\n```",
+    "include-absolute": "```{{include}} /{abs}\n```",
     "csv-table": "```{{csv-table}} Table\n:file: {abs}\n```",
     "raw": "```{{raw}} html\n:file: {rel}\n```",
     "rst-include": "```{{eval-rst}}\n.. include:: {rel}\n```",

@@ -220,6 +220,21 @@ VALUES = ["red", "#a", "url(#a)", "javascript:alert(1)", "JaVaScRiPt:alert(1)", 
           "@import 'x'", "expression(alert(1))", "\\6a avascript:x", "&#106;avascript:x"]
 
 
+@pytest.mark.parametrize("svg", [
+    '<svg xmlns="http://www.w3.org/2000/svg"><SCRIPT>alert(1)</SCRIPT></svg>',
+    '<svg xmlns="http://www.w3.org/2000/svg"><a HREF="javascript:alert(1)"><text>Click</text></a></svg>',
+    '<svg xmlns="http://www.w3.org/2000/svg"><a><set attributeName="href" to="javascript:alert(1)"/>'
+    '<text>Click</text></a></svg>',
+])
+def test_the_diagrams_that_ran_script_are_refused(tmp_path, svg):
+    from talkbook.diagrams import DiagramError, load_svg
+
+    path = tmp_path / "diagram.svg"
+    path.write_text(svg, encoding="utf-8")
+    with pytest.raises(DiagramError, match="which a diagram may not hold"):
+        load_svg(path, "A diagram")
+
+
 @st.composite
 def svg_documents(draw, depth: int = 3) -> str:
     def element(level: int) -> str:
