@@ -38,6 +38,7 @@ from a CSV file, say) asks :func:`outside_talk` before it reads::
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -70,9 +71,13 @@ _NOT_SOURCES = {".git", ".hg", ".svn", "__pycache__", "node_modules", ".venv", "
 def talk_folders(config: Config) -> list[Path]:
     """The folders a build may read: conf.py's first, the two projects' sources (inside it,
     as a rule), and those of ``talkbook_allowed_paths``."""
-    confdir = Path(config.talkbook_confdir)
-    named = [config.talkbook_deck_srcdir, config.talkbook_handbook_srcdir, *config.talkbook_allowed_paths]
-    return list(dict.fromkeys([confdir.resolve(), *((confdir / p).resolve() for p in named)]))
+    named = (config.talkbook_deck_srcdir, config.talkbook_handbook_srcdir, *config.talkbook_allowed_paths)
+    return list(_folders(config.talkbook_confdir, named))
+
+
+@functools.lru_cache(maxsize=16)
+def _folders(confdir: str, named: tuple[str, ...]) -> tuple[Path, ...]:
+    return tuple(dict.fromkeys([Path(confdir).resolve(), *((Path(confdir) / p).resolve() for p in named)]))
 
 
 def _within(path: Path, folders: list[Path]) -> bool:
@@ -257,9 +262,14 @@ def _check_page(app: Sphinx, doctree: nodes.document) -> None:
             node.replace_self(nodes.inline("", text))
     # Content read from a file outside (by a directive that did not ask): dropped.
     shown: set[str] = set()
+    inside: dict[str, bool] = {}  # each source once: most nodes come from the page itself
     for node in list(doctree.findall(nodes.Element)):
         source = node.get("source") or node.source
-        if isinstance(source, str) and source and node.parent is not None and not inside_talk(source, config):
+        if not isinstance(source, str) or not source or node.parent is None:
+            continue
+        if source not in inside:
+            inside[source] = inside_talk(source, config)
+        if not inside[source]:
             if source not in shown:
                 shown.add(source)
                 _refuse(node.parent, "this page holds the content of a file", outside_talk(source, config))

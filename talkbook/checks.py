@@ -84,7 +84,24 @@ def _parser(extensions: frozenset[str]):
 
 def block_parser(app: Sphinx):
     """MyST's Markdown parser with this project's syntax extensions, blocks only."""
-    return _parser(frozenset(getattr(app.config, "myst_enable_extensions", ()) or ()))
+    return _parser(_extensions(app))
+
+
+def _extensions(app: Sphinx) -> frozenset[str]:
+    return frozenset(getattr(app.config, "myst_enable_extensions", ()) or ())
+
+
+#: A line that may open a directive (in a list or a quote too): counted before anything is parsed.
+_OPENING = re.compile(r"^[\s>*+\-\d.)]*(?:`{3,}|~{3,}|:{3,})\s*\{", re.M)
+
+
+@functools.lru_cache(maxsize=512)
+def _directives_of(extensions: frozenset[str], text: str) -> tuple[Directive, ...]:
+    """The directives of *text* worth a look (includes; all of them when they could nest too
+    deep), parsed once per text: a fragment is read for each page that includes it."""
+    if "{include}" not in text and len(_OPENING.findall(text)) <= MAX_DEPTH:
+        return ()
+    return tuple(directives_in(_parser(extensions), text))
 
 
 @dataclass(frozen=True)
@@ -126,7 +143,7 @@ def _cycle_from(app: Sphinx, start: Path, chain: list[Path]) -> list[Path] | Non
         text = start.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError):
         return None
-    for directive in directives_in(block_parser(app), text):
+    for directive in _directives_of(_extensions(app), text):
         if directive.name == "include":
             loop = _cycle_from(app, _include_target(app, directive.argument), [*chain, start])
             if loop:
@@ -173,7 +190,7 @@ def check_directives(app: Sphinx, path: Path, text: str) -> str:
             return str(p)
 
     dropped_until = -1
-    for directive in directives_in(block_parser(app), text):
+    for directive in _directives_of(_extensions(app), text):
         if directive.first <= dropped_until:
             continue  # inside a directive dropped already
         if directive.depth > MAX_DEPTH:
