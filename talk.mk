@@ -11,5 +11,5 @@ NAME = get-a-python-job
 bench: $(VENVDIR)/.installed-bench
 	$(PYTHON) bench/build.py --out $(BUILDDIR)/bench
 
-# talkbook's own tests draw charts, whatever this talk's pages hold.
-test: $(VENVDIR)/.installed-charts
+# talkbook's own tests (tests/machinery/) need more than a talk's: requirements/develop.txt.
+test: $(VENVDIR)/.installed-develop

@@ -23,6 +23,7 @@ def setup(app: Sphinx) -> dict:
     # Imported here: the tools (python -m talkbook.tools.site...) import this
     # package too, and need neither Sphinx nor docutils.
     from talkbook.access import setup_access
+    from talkbook.boundary import setup_boundary
     from talkbook.charts import setup_charts
     from talkbook.checks import setup_checks
     from talkbook.config import setup_config
@@ -34,10 +35,13 @@ def setup(app: Sphinx) -> dict:
     from talkbook.linkcheck import setup_linkcheck
     from talkbook.markers import setup_markers
     from talkbook.publishing import setup_publishing
+    from talkbook.sanitise import setup_sanitise
     from talkbook.templates import setup_templates
 
     setup_config(app)
+    setup_boundary(app)
     setup_checks(app)
+    setup_sanitise(app)
     setup_markers(app)
     setup_crosslinks(app)
     setup_deck(app)

@@ -33,6 +33,8 @@ def _focusable_code(app: Sphinx, pagename: str, templatename: str, context: dict
 
 #: On the search page, after Sphinx's documentation_options.js: no summaries from disk.
 _OFFLINE_SEARCH = 'if (location.protocol === "file:") DOCUMENTATION_OPTIONS.SHOW_SEARCH_SUMMARY = false;'
+#: Every script talkbook writes into a page itself (talkbook.testing's no-script check allows these).
+SCRIPTS = (_OFFLINE_SEARCH,)
 
 
 def _offline_search(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:

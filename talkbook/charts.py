@@ -118,6 +118,7 @@ from sphinx.errors import ConfigError
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
+from talkbook.boundary import outside_talk, talk_root
 from talkbook.config import is_deck
 from talkbook.data import DataError
 from talkbook.diagrams import SVG_NS, XLINK_NS
@@ -678,13 +679,6 @@ def _just_the_table(translator, node: chart_figures) -> None:
 # -- The directive ------------------------------------------------------------------------
 
 
-def talk_folder(config: Config) -> Path:
-    """The talk's folder: conf.py's, or the one that holds it and both source folders."""
-    confdir = Path(config.talkbook_confdir).resolve()
-    folders = [confdir, *((confdir / config[f"talkbook_{role}_srcdir"]).resolve() for role in ("deck", "handbook"))]
-    return Path(os.path.commonpath(folders))
-
-
 class Chart(SphinxDirective):
     required_arguments = 1
     final_argument_whitespace = True  # a file name with a space
@@ -709,13 +703,11 @@ class Chart(SphinxDirective):
     def _chart(self, where: str) -> list[nodes.Node]:
         source, _line = self.get_source_info()
         name = self.arguments[0]
+        problem = outside_talk(Path(source).parent / name, self.config)
+        if problem:
+            raise ChartError(f"{name}: {problem.rstrip('.')}")
         path = (Path(source).parent / name).resolve()
-        folder = talk_folder(self.config)
-        if not path.is_relative_to(folder):
-            raise ChartError(f"{name} is outside the talk's folder ({folder}), and nothing outside it goes into "
-                             "the talk: put the CSV file inside it (a _data/ folder, say) and give its path "
-                             "relative to this file")
-        shown = path.relative_to(folder).as_posix()
+        shown = Path(os.path.relpath(path, talk_root(self.config))).as_posix()
         # Recorded as {include} records its file, before it is read: Sphinx and
         # talkbook.incremental (which compares contents) see it, even once it is created.
         self.state.document.settings.record_dependencies.add(str(path))

@@ -43,6 +43,12 @@ CONFIG_VALUES: dict[str, tuple[object, str, tuple[type, ...], str]] = {
         # does not stand out from white), dark enough for lines on white.
         ["#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9", "#000000"], "env", (list,),
         "the colours of {chart}'s series, in order: a list of CSS colours ('#0072b2' or a name)"),
+    "talkbook_allowed_paths": (
+        [], "env", (list,), "more folders, relative to conf.py, that pages, templates and data may read "
+        "(the folder of conf.py always is one)"),
+    "talkbook_raw_html_tags": (
+        [], "env", (list,), "the HTML tags that pages may write as raw HTML, from a short list of harmless "
+        "ones such as 'kbd', 'br' and 'abbr' (any other raw HTML shows as text)"),
 }
 
 
@@ -119,5 +125,7 @@ def read_settings(confdir: Path) -> dict:
     config = Config.read(Path(confdir), overrides={}, tags=Tags())
     for name, (default, rebuild, types, _meaning) in CONFIG_VALUES.items():
         config.add(name, default, rebuild, types)
-    config.add("revealjs_script_conf", {}, "html", (dict,))
-    return {name: config[name] for name in [*CONFIG_VALUES, "project", "revealjs_script_conf"]}
+    config.add("revealjs_script_conf", {}, "html", (dict,))  # sphinx-revealjs'
+    config.add("html_theme", "alabaster", "html", (str,))  # Sphinx's HTML builder's
+    names = [*CONFIG_VALUES, "project", "html_theme", "templates_path", "revealjs_script_conf"]
+    return {name: config[name] for name in names}

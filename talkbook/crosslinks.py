@@ -17,6 +17,12 @@ other output (classes ``to-slide`` and ``to-handbook``).
 Each build reads the labels of the *other* project straight from its Markdown
 (cheap: no second Sphinx run), so a link is checked when it is written: a label
 that does not exist on the other side is a warning with the file and line.
+
+A label is the address of its section (``page.html#label``) and of its slide
+(``index.html#/label``), so it must be the id docutils makes of it: a label
+with other characters (``where_to_get_help``, ``café``) would be written as
+another id (``where-to-get-help``, ``cafe``) and every link to it would break.
+The build refuses such a label and names the one to write.
 """
 
 from __future__ import annotations
@@ -34,6 +40,7 @@ from sphinx.util.docutils import SphinxDirective, SphinxRole
 from sphinx.util.matching import Matcher
 from sphinx.util.osutil import relative_uri
 
+from talkbook.checks import block_parser
 from talkbook.config import is_deck
 
 if TYPE_CHECKING:
@@ -53,18 +60,6 @@ class crosslink(nodes.General, nodes.Inline, nodes.Element):
     """Placeholder for a link to the other output; resolved when written."""
 
 
-def _md_parser(app: Sphinx):
-    from markdown_it.renderer import RendererHTML
-    from myst_parser.config.main import MdParserConfig
-    from myst_parser.parsers.mdit import create_md_parser
-
-    extensions = set(getattr(app.config, "myst_enable_extensions", ()) or ())
-    parser = create_md_parser(MdParserConfig(enable_extensions=extensions), RendererHTML)
-    # Targets are blocks: the inline parse would find no more of them.
-    parser.disable("inline")
-    return parser
-
-
 def scan_labels(
     app: Sphinx, folder: Path, exclude: list[str], single_page: str | None = None
 ) -> dict[str, Target]:
@@ -74,7 +69,7 @@ def scan_labels(
     each label belongs to that one page. Otherwise files that match *exclude*
     (the shared fragments) are left out: a label belongs to a page.
     """
-    parser = _md_parser(app)
+    parser = block_parser(app)
     excluded = Matcher(exclude)
     targets: dict[str, Target] = {}
     for path in sorted(folder.rglob("*.md")):
@@ -209,6 +204,34 @@ def _resolve(app: Sphinx, doctree: nodes.document, docname: str) -> None:
         node.replace_self(ref)
 
 
+def _labels(doctree: nodes.document) -> list[tuple[str, nodes.target]]:
+    """Each label of the page, and its target (docutils has moved most onto the next element)."""
+    by_id: dict[str, list[str]] = {}
+    for name, node_id in doctree.nameids.items():
+        if doctree.nametypes.get(name) and node_id:
+            by_id.setdefault(node_id, []).append(name)
+    found = []
+    for target in doctree.findall(nodes.target):
+        if target.get("refuri"):
+            continue  # a link's address, not a place in the page
+        names = target["names"] or by_id.get(target.get("refid", ""), [])
+        found += [(name, target) for name in names]
+    return found
+
+
+def _check_labels(app: Sphinx, doctree: nodes.document) -> None:
+    for name, target in _labels(doctree):
+        wanted = nodes.make_id(name)
+        if wanted != name:
+            better = f"({wanted})=" if wanted else "a label of ASCII letters"
+            logger.warning(
+                "the label (%s)= would be written as the id %r, so links to it from the other output "
+                "would break: a label is lowercase letters a-z, digits and '-', starting with a letter. "
+                "Write %s instead (and change the links to it).",
+                name, wanted or "id1", better, location=target, type="talkbook", subtype="label",
+            )
+
+
 def _init_env(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
     if not hasattr(env, "talkbook_crosslink_docs"):
         env.talkbook_crosslink_docs = set()  # type: ignore[attr-defined]
@@ -235,8 +258,21 @@ def _outdated(app: Sphinx, env: BuildEnvironment, added, changed, removed) -> li
     return sorted(env.talkbook_crosslink_docs - set(removed))  # type: ignore[attr-defined]
 
 
+def _as_text(translator, node: crosslink) -> None:
+    # A crosslink is replaced by its link when its page is written. One in a title
+    # is copied, unresolved, into the navigation and the page's title: its text.
+    translator.body.append(translator.encode(node.get("text") or node["label"]))
+    raise nodes.SkipNode
+
+
+def _as_plain_text(translator, node: crosslink) -> None:
+    translator.add_text(node.get("text") or node["label"])
+    raise nodes.SkipNode
+
+
 def setup_crosslinks(app: Sphinx) -> None:
-    app.add_node(crosslink)
+    app.add_node(crosslink, html=(_as_text, None), revealjs=(_as_text, None), dirrevealjs=(_as_text, None),
+                 singlehtml=(_as_text, None), text=(_as_plain_text, None))
     app.add_directive("crosslink", CrosslinkDirective)
     app.add_role("slide", SlideRole())
     app.add_role("handbook", HandbookRole())
@@ -244,4 +280,5 @@ def setup_crosslinks(app: Sphinx) -> None:
     app.connect("env-purge-doc", _purge)
     app.connect("env-merge-info", _merge)
     app.connect("env-get-outdated", _outdated)
+    app.connect("doctree-read", _check_labels)
     app.connect("doctree-resolved", _resolve)

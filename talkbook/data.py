@@ -38,36 +38,64 @@ class _LineLoader(yaml.SafeLoader):
     """A safe loader that remembers the line of every mapping and refuses repeated keys."""
 
 
+class _ValueError(yaml.constructor.ConstructorError):
+    """A value YAML reads but cannot make (a repeated key, a date that does not exist), with its fix."""
+
+    def __init__(self, problem: str, mark, fix: str) -> None:
+        super().__init__(None, None, problem, mark)
+        self.fix = fix
+
+
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict:
     mapping: dict = {KEY_LINES: {}}
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
         if key in mapping:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"the key {key!r} appears twice", key_node.start_mark
-            )
+            raise _ValueError(f"the key {key!r} appears twice", key_node.start_mark,
+                              "Keep one of the two: a key appears once in each mapping.")
         mapping[key] = loader.construct_object(value_node, deep=True)
         mapping[KEY_LINES][key] = key_node.start_mark.line + 1
     mapping[LINE] = node.start_mark.line + 1
     return mapping
 
 
+def _construct_timestamp(loader: _LineLoader, node: yaml.ScalarNode):
+    # YAML reads 2026-02-30 as a date, which Python then cannot make.
+    try:
+        return loader.construct_yaml_timestamp(node)
+    except ValueError as err:
+        raise _ValueError(f"{node.value!r} is not a date that exists ({err})", node.start_mark,
+                          "Write a real date, as YYYY-MM-DD.") from None
+
+
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 
 
 def load_yaml(path: Path, what: str, setting: str) -> dict:
     """The mapping at the top of *path*; *what* names the file in messages."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise DataError(path, None, f"the {what} file does not exist",
                         f"Create it, or set {setting} in conf.py.") from None
     except UnicodeDecodeError as err:
         raise DataError(path, None, f"the file is not UTF-8 ({err.reason} at byte {err.start})",
                         "Save it as UTF-8.") from None
+    except OSError as err:
+        raise DataError(path, None, f"the {what} file cannot be read ({err.strerror})",
+                        f"Make it a readable file, or set {setting} in conf.py.") from None
     try:
         data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+    except _ValueError as err:
+        raise DataError(path, err.problem_mark.line + 1, err.problem, err.fix) from None
+    except yaml.reader.ReaderError as err:
+        # A character YAML refuses (a NUL byte, a control character): where it is.
+        line = text.count("\n", 0, err.position) + 1
+        raise DataError(path, line, f"the file holds the character #x{err.character:04x} at line {line}, which YAML "
+                        "does not allow", "Remove it: a control character is often left by a bad copy and paste "
+                        "or an editor that saved binary data.") from None
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line = mark.line + 1 if mark else None
@@ -78,6 +106,9 @@ def load_yaml(path: Path, what: str, setting: str) -> dict:
                         "Check the indentation, brackets and quotes on that line and the one it names.") from None
     except yaml.YAMLError as err:
         raise DataError(path, None, f"YAML error: {err}", "Check the file's syntax.") from None
+    except RecursionError:
+        raise DataError(path, None, "the data is nested too deep to read",
+                        "Nest fewer lists and mappings inside each other.") from None
     return mapping(path, 1, "the file", data)
 
 

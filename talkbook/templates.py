@@ -38,6 +38,12 @@ deck and from the handbook, and must stay inside it. Each file read is a
 dependency of the page (compared by content): a data edit reads the page
 again. A file that is missing, outside the talk or not valid stops that
 ``{render}`` with a warning that names the file, its line and the fix.
+
+Templates come from ``templates_path`` only (a symbolic link out of the talk
+is refused, :mod:`talkbook.boundary`), and a byte-order mark at the start of
+one is dropped. Every template a page's ``{render}`` loads, with Jinja's
+``include``, ``import`` or ``extends`` too, is a dependency of the page: an
+edit to any of them reads the page again.
 """
 
 from __future__ import annotations
@@ -54,7 +60,8 @@ from sphinx.errors import ConfigError
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from talkbook.charts import csv_rows, talk_folder
+from talkbook.boundary import outside_talk, talk_folders, talk_root
+from talkbook.charts import csv_rows
 from talkbook.data import DataError, load_once, md_text, md_url
 from talkbook.facts import Facts, load_facts
 from talkbook.projects import ProjectData, load_projects
@@ -91,12 +98,44 @@ def _percent_s(pattern: object) -> str:
     return str(pattern).replace("{slug}", "%s")
 
 
+class OutsideTalk(jinja2.TemplateError):
+    """A template whose file, symbolic links followed, is outside the talk."""
+
+
+class TalkLoader(jinja2.FileSystemLoader):
+    """Jinja2's loader of files, for the files of the talk, that notes each template it gives.
+
+    Jinja2 asks the loader whether a template it compiled already is up to date
+    each time that template is asked for (``auto_reload``), so :attr:`loaded`
+    sees every template a render uses, compiled before or not.
+    """
+
+    def __init__(self, folders: tuple[str, ...], talk: tuple[str, ...]) -> None:
+        super().__init__(folders)
+        self.talk = [Path(p) for p in talk]
+        self.loaded: set[str] = set()
+
+    def get_source(self, environment, template):
+        source, filename, uptodate = super().get_source(environment, template)
+        resolved = Path(filename).resolve()
+        if not any(resolved == folder or folder in resolved.parents for folder in self.talk):
+            raise OutsideTalk(f"the template {template} is {resolved}, outside the talk's folder ({self.talk[0]}): "
+                              "a talk reads only its own files. Replace the symbolic link with the file itself.")
+        self.loaded.add(filename)
+
+        def noted() -> bool:
+            self.loaded.add(filename)
+            return uptodate()
+
+        return source.removeprefix("\ufeff"), filename, noted
+
+
 @functools.lru_cache(maxsize=8)
-def environment(folders: tuple[str, ...]) -> jinja2.Environment:
-    """A Jinja2 environment for the templates of *folders* (it compiles each template
-    once, and again when the template's file changes)."""
+def environment(folders: tuple[str, ...], talk: tuple[str, ...]) -> jinja2.Environment:
+    """A Jinja2 environment for the templates of *folders*, in the talk's *talk* folders (it
+    compiles each template once, and again when the template's file changes)."""
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(folders),
+        loader=TalkLoader(folders, talk),
         autoescape=False,  # Markdown, not HTML: _finalize escapes every value
         finalize=_finalize,
         undefined=jinja2.StrictUndefined,
@@ -142,13 +181,13 @@ def _cell(text: str) -> int | float | str:
 
 def template_functions(config: Config, record: set[str]) -> dict:
     """``csv``, ``json`` and ``month`` for a template; each file read is added to *record*."""
-    folder = talk_folder(config)
+    folder = talk_root(config)
 
     def read(name: str) -> tuple[Path, bytes]:
+        problem = outside_talk(folder / str(name), config)
+        if problem:
+            raise ValueError(f"{name}: {problem}")
         path = (folder / str(name)).resolve()
-        if not path.is_relative_to(folder):
-            raise ValueError(f"{name} is outside the talk's folder ({folder}), and nothing outside it goes into "
-                             "the talk: put the file inside it and give its path relative to that folder")
         record.add(str(path))  # before it is read: creating it later reads the page again
         try:
             return path, path.read_bytes()
@@ -197,13 +236,17 @@ class Render(SphinxDirective):
             path = _data_path(self.config, key)
             if path:
                 record.add(str(path))
+        env = environment(folders, tuple(str(p) for p in talk_folders(self.config)))
+        env.loader.loaded = set()
         try:
-            template = environment(folders).get_template(name)
-            if template.filename:
-                record.add(template.filename)
-            text = template.render({**template_context(self.config), **template_functions(self.config, record)})
-        except jinja2.TemplateNotFound:
-            logger.warning("template %r not found in %s: check its name.", name,
+            text = env.get_template(name).render({**template_context(self.config),
+                                                  **template_functions(self.config, record)})
+        except OutsideTalk as err:
+            logger.warning("{render} %s: %s", name, err, location=self.get_location(),
+                           type="talkbook", subtype="boundary")
+            return []
+        except jinja2.TemplateNotFound as err:
+            logger.warning("template %r not found in %s: check its name.", err.name,
                            ", ".join(self.config.templates_path), location=self.get_location())
             return []
         except jinja2.TemplateSyntaxError as err:
@@ -218,6 +261,15 @@ class Render(SphinxDirective):
             logger.warning("template %s failed: %s. Fix the template or the data.", name, err,
                            location=self.get_location())
             return []
+        except RecursionError:
+            logger.warning("template %s includes, imports or extends itself, directly or through others (%s): "
+                           "remove the one that points back.", name,
+                           ", ".join(sorted(Path(f).name for f in env.loader.loaded)), location=self.get_location())
+            return []
+        finally:
+            # Every template the render used (included, imported, extended) is a dependency.
+            for filename in sorted(env.loader.loaded):
+                record.add(filename)
         document = self.state.document
         before = {id(node) for node in document.findall(nodes.Element)}
         found = self.parse_text_to_nodes(text, offset=0, allow_section_headings=True)

@@ -177,6 +177,26 @@ class TalkChecks:
 
     # -- Read in a browser -------------------------------------------------------------
 
+    def test_no_script_but_the_themes(self, tab, built_site, site_url):
+        """Every page, loaded in Chromium, runs only what its themes and talkbook put there:
+        each ``<script>``, event handler and ``javascript:`` address of the live DOM is one the
+        themes' own files account for (talkbook.testing.scripts says how)."""
+        from talkbook.testing.scripts import LIVE, allowed, foreign
+
+        settings = built_site.settings
+        rules = allowed(tuple(built_site.talk / t for t in settings["templates_path"]), settings["html_theme"])
+        assert rules.files and rules.written, "no script found in the themes: the check would accept nothing"
+        found = {}
+        for path in sorted(built_site.site.rglob("*.html")):
+            page = path.relative_to(built_site.site).as_posix()
+            if "_static" in path.relative_to(built_site.site).parts:
+                continue
+            tab.page.goto(site_url + page, wait_until="load")
+            problems = foreign(tab.page.evaluate(LIVE), built_site.site, urlsplit(site_url).path, rules)
+            if problems:
+                found[page] = problems
+        assert not found, found
+
     def test_every_page_opens_offline_on_a_phone(self, open_tab, unzipped, built_site):
         """Each page of the download, opened from disk on a phone with every other request
         refused, loads its own stylesheets and scripts with no error, and no handbook page is

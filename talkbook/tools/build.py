@@ -8,15 +8,23 @@ that says what to do. If Sphinx stops with a crash report (its "Versions ...
 Traceback" block), only its title, the exception's message and the path of
 the saved report are shown: never a traceback.
 
-A build that failed is run from scratch the next time (``-E``): Sphinx's
-incremental build would read none of the pages that warned, say nothing, and
-succeed. The mark of the failure is a file in the doctree folder (``-d``).
+A build that did not finish well runs from scratch the next time: its output
+folder and its doctree folder are emptied first. Sphinx's incremental build
+would read none of the pages that warned, say nothing, and succeed; and a
+build stopped half way (Ctrl-C) leaves pages, a search index or a pickled
+environment half written, or pages of the old stylesheet beside the new one,
+which the next incremental build would keep. The mark is a file in the
+doctree folder (``-d``), written when a build starts and removed when it
+succeeds: a build that failed, crashed or was stopped leaves it behind, and
+the next build, whatever was edited meanwhile (pages removed included), is a
+clean build.
 """
 
 from __future__ import annotations
 
 import difflib
 import re
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable
@@ -94,6 +102,8 @@ HINTS: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = [
     (re.compile(r"document isn't included in any toctree|\[toc\.not_included\]"), _toctree_hint),
     (re.compile(r'Directive "include": file not found'), "paths in {include} are relative to the file that holds it."),
     (re.compile(r"duplicate label"), _duplicate_hint),
+    (re.compile(r'[Dd]irective "raw" disabled|"raw" directive disabled'),
+     "raw HTML shows as text: write Markdown instead."),
     (re.compile(r"Unknown target name|Unknown interpreted text role"), "check the spelling of the link or role."),
 ]
 WARNING_LINE = re.compile(r"^(?P<where>.*?): (?P<level>WARNING|ERROR|CRITICAL|SEVERE): (?P<message>.*)$")
@@ -117,13 +127,23 @@ def explain(stderr: str) -> tuple[list[str], bool]:
     return shown, False
 
 
-#: A message that starts with where the problem is: "path:line: ...".
-_LOCATED = re.compile(r"^(?P<where>\S+?:\d+): (?P<what>.+)$")
+#: A message that starts with where the problem is: "path:line: ..." (or "/path: ...", a file as a whole).
+_LOCATED = re.compile(r"^(?P<where>\S+?:\d+|/\S+?): (?P<what>.+)$")
+
+
+#: What a crash report says that means nothing to a speaker: where an object lives in memory.
+_ADDRESS = re.compile(r"<(function|bound method|object|class) ([\w.<>]+)(?: at 0x[0-9a-f]+)?>|\s+at 0x[0-9a-f]+")
 
 
 def condense_crash(text: str) -> list[str]:
     lines = text.splitlines()
     title = next((l.strip() for l in lines if l.strip().endswith("!") and "error" in l.lower()), "Sphinx stopped")
+    if title == "Recursion error!":
+        return [*(l for l in lines if WARNING_LINE.match(l)),
+                "error: the build stopped: a page nests too deep (directives, lists or quotes inside each other) "
+                "for Python's stack.",
+                "    -> what to do: find the page with the deepest nesting (the last one edited, most likely) and "
+                "nest less; talkbook refuses MyST directives nested deeper than 30 with the file and line."]
     message = ""
     if "Traceback\n=========" in text:
         tail = text.split("Traceback\n=========", 1)[1]
@@ -133,6 +153,7 @@ def condense_crash(text: str) -> list[str]:
     saved = re.search(r"The full traceback has been saved in:?\s*\n?\s*(\S+)", text)
     before = [l for l in lines[: next((i for i, l in enumerate(lines) if l.strip() == title), 0)]
               if WARNING_LINE.match(l)]
+    message = _ADDRESS.sub(lambda m: f" {m.group(2)}" if m.group(2) else "", message).strip()
     located = _LOCATED.match(message)
     if located:
         # Our own stop (a data file, a source that cannot be read): the message
@@ -155,23 +176,50 @@ def _doctree_dir(args: list[str]) -> Path | None:
     return None
 
 
+def _folders(args: list[str]) -> tuple[Path, list[Path]] | None:
+    """The output folder of a ``sphinx-build`` command line (not ``-M``'s), and the folders it
+    must never hold: the sources, conf.py's and the current one."""
+    if args[:1] == ["-M"]:
+        return None
+    from sphinx.cmd.build import get_parser
+
+    try:
+        parsed = get_parser().parse_args(args)
+    except SystemExit:  # the arguments are wrong: sphinx-build will say so
+        return None
+    kept = [Path.cwd(), Path(parsed.sourcedir), Path(parsed.confdir or parsed.sourcedir)]
+    return Path(parsed.outputdir), [p.resolve() for p in kept]
+
+
+def _start_afresh(args: list[str], doctrees: Path, mark: Path) -> None:
+    """Empty the output folder, then the doctree folder but for the mark (so that a build stopped
+    even now is still known to need a clean start)."""
+    folders = _folders(args)
+    if folders is not None and folders[0].is_dir():
+        outdir, kept = folders[0].resolve(), folders[1]
+        if not any(outdir == k or outdir in k.parents for k in kept):
+            shutil.rmtree(outdir)
+    for child in doctrees.iterdir() if doctrees.is_dir() else ():
+        if child != mark:
+            shutil.rmtree(child) if child.is_dir() and not child.is_symlink() else child.unlink()
+
+
 def run_build(args: list[str]) -> int:
     """Run one sphinx-build with *args*, show what it says; its exit code."""
     doctrees = _doctree_dir(args)
-    failed = doctrees / FAILED if doctrees else None
-    if failed is not None and failed.exists() and "-E" not in args:
-        args = ["-E", *args]
+    mark = doctrees / FAILED if doctrees else None
+    if mark is not None:
+        if mark.exists():
+            _start_afresh(args, doctrees, mark)
+        mark.parent.mkdir(parents=True, exist_ok=True)
+        mark.touch()
     proc = subprocess.run([sys.executable, "-m", "sphinx", *args], stderr=subprocess.PIPE, text=True)
     shown, crashed = explain(proc.stderr)
     if shown:
         sys.stderr.write("\n".join(shown) + "\n")
     code = proc.returncode or (2 if crashed else 0)
-    if failed is not None:
-        if code:
-            failed.parent.mkdir(parents=True, exist_ok=True)
-            failed.touch()
-        else:
-            failed.unlink(missing_ok=True)
+    if mark is not None and code == 0:
+        mark.unlink(missing_ok=True)
     return code
 
 

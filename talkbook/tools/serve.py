@@ -13,19 +13,28 @@ This is a small server of our own, on watchfiles (the watcher
 sphinx-autobuild uses) and Starlette, served by uvicorn: sphinx-autobuild's
 command line rebuilds one project, and here one change feeds two builds.
 
-It is long-lived, so it does what ``make`` cannot: each build runs in a
-child process forked from it (multiprocessing's ``fork`` start method), and
-after the first builds it imports, once, what they imported (Sphinx, the
-theme, the other extensions), so the children that follow start with all of
-it loaded. A child is a copy of the process, thrown away after its build: no
-state outlives a build. The extension itself is imported afresh in each child, so an edit to
-it is used by the next build (and, its ``env_version`` changed, every page is
-read again). The preview's search index skips the fresh rebuild that ``make``
-does (``talkbook_fresh_search_index``): searches find the same pages.
+It is long-lived, so it does what ``make`` cannot: builds start with
+Sphinx, the theme and the other extensions imported already. The first
+builds run in new interpreters (multiprocessing's ``spawn``) and say what
+they imported; the builds that follow are forked by multiprocessing's
+``forkserver``, a process that imported all of it once and never runs a
+build or a thread itself, so that nothing is forked from the server, whose
+threads serve pages and watch files. A build's process is thrown away after
+its build: no state outlives a build. The extension itself is imported
+afresh in each, so an edit to it is used by the next build (and, its
+``env_version`` changed, every page is read again). The preview's search
+index skips the fresh rebuild that ``make`` does
+(``talkbook_fresh_search_index``): searches find the same pages.
 
-Warnings are printed but do not stop the preview (no ``-W``): you see the
-page while you fix what the strict ``make`` refuses. A failed build keeps the
-last good output on the server.
+Warnings do not stop the preview (no ``-W``): you see the page while you
+fix what the strict ``make`` refuses. What a build says is printed as
+``make`` prints it (:func:`talkbook.tools.build.explain`: the file, the line
+and what to do, never a traceback), and every open page shows it in a box
+at its foot until a build says nothing. A build that stops keeps the last
+good output on the server.
+
+Requests for a path that is not a file of the preview (``/%00``, ``..``, a
+name too long for the file system) get 404.
 """
 
 from __future__ import annotations
@@ -33,11 +42,16 @@ from __future__ import annotations
 import argparse
 import asyncio
 import errno
+import html
+import io
 import multiprocessing
+import shutil
 import socket
 import sys
 import time
 from pathlib import Path
+
+from talkbook.tools.build import FAILED, WARNING_LINE, explain
 
 ROOT = Path(__file__).resolve().parents[2]
 #: Editor droppings and caches, never a reason to rebuild.
@@ -49,6 +63,13 @@ RELOAD_SCRIPT = f"""<script>
 window.talkbookReload = new WebSocket("ws://" + location.host + "{RELOAD_PATH}");
 window.talkbookReload.onmessage = function () {{ location.reload(); }};
 </script>"""
+#: The box at the foot of every page while the last build said something (its id: PROBLEMS_ID).
+PROBLEMS_ID = "talkbook-problems"
+_PROBLEMS_STYLE = ("position:fixed;left:0;right:0;bottom:0;max-height:45vh;overflow:auto;z-index:2147483647;"
+                   "margin:0;padding:0.8em 1.2em;background:#fff4f4;color:#5c0011;border-top:4px solid #c00;"
+                   "font:14px/1.45 ui-monospace,monospace;white-space:pre-wrap;text-align:left")
+#: A request path longer than this is no file of the preview.
+MAX_PATH = 1024
 
 
 class ServeError(Exception):
@@ -59,30 +80,37 @@ def _ours(module: str) -> bool:
     return module == "talkbook" or module.startswith("talkbook.")
 
 
-def _run_sphinx(argv: list[str], report) -> None:
-    """In a forked child: one build, with the extension imported afresh.
+def _run_sphinx(argv: list[str], report, list_modules: bool) -> None:
+    """In a build's own process: one build, with the extension imported afresh.
 
-    It reports the modules the build imported, for the parent to import them
-    once (all but the extension's).
+    It sends back what Sphinx said (its warnings, or the report of a crash),
+    its exit code, and, if asked, the modules the build imported.
     """
     for name in [m for m in sys.modules if _ours(m)]:
         del sys.modules[name]
-    from sphinx.cmd.build import main
+    said = io.StringIO()
+    sys.stderr = said  # Sphinx writes its warnings to sys.stderr as it finds it
+    try:
+        from sphinx.cmd.build import main
 
-    code = main(argv)
-    report.send(sorted(sys.modules))
-    sys.exit(code)
+        code = main(argv)
+    except BaseException as err:  # noqa: BLE001 - told to the server, which says it plainly
+        said.write(f"\nerror: the build stopped: {err!r}\n")
+        code = 2
+    report.send((said.getvalue(), code, sorted(sys.modules) if list_modules else []))
 
 
-def _import_for_children(modules: list[str]) -> None:
-    import importlib
+def _problem(line: str) -> bool:
+    """Whether a line Sphinx wrote is a warning (or what to do about one)."""
+    return bool(WARNING_LINE.match(line)) or line.startswith(("WARNING:", "ERROR:", "    -> what to do:"))
 
-    for name in modules:
-        if not _ours(name) and name not in sys.modules and name != "__main__":
-            try:
-                importlib.import_module(name)
-            except Exception:  # noqa: BLE001 - only a head start: the child imports what it needs
-                pass
+
+def _nothing() -> None:
+    """A process that does nothing: it starts the fork server."""
+
+
+def _preloadable(module: str) -> bool:
+    return not _ours(module) and not module.startswith("__")
 
 
 class Builds:
@@ -91,41 +119,90 @@ class Builds:
     def __init__(self, confdir: Path, handbook: Path, deck: Path, out: Path, doctrees: Path,
                  deck_path: str) -> None:
         self.out = out
+        self.doctrees = {"deck": doctrees / "deck", "handbook": doctrees / "html"}
         common = ["-q", "--keep-going", "-n", "-c", str(confdir), "-D", "talkbook_fresh_search_index=0"]
         self.commands = {
-            "deck": ["-b", "revealjs", "-d", str(doctrees / "deck"), *common, str(deck), str(out / deck_path)],
-            "handbook": ["-b", "html", "-d", str(doctrees / "html"), *common, str(handbook), str(out)],
+            "deck": ["-b", "revealjs", "-d", str(self.doctrees["deck"]), *common, str(deck), str(out / deck_path)],
+            "handbook": ["-b", "html", "-d", str(self.doctrees["handbook"]), *common, str(handbook), str(out)],
         }
         self.watched = [path for path in (confdir / "conf.py", handbook, deck, confdir / "_templates",
                                           confdir / "_static", ROOT / "talkbook") if path.exists()]
-        self.forks = multiprocessing.get_context("fork")
+        #: What the last builds said that make would refuse, as shown on the open pages.
+        self.problems: list[str] = []
+        self.forks = None  # the fork server, once the first builds said what to import
+        if any((folder / FAILED).exists() for folder in self.doctrees.values()):
+            # The last preview stopped half way through a build: start it afresh.
+            shutil.rmtree(out, ignore_errors=True)
+            for folder in self.doctrees.values():
+                shutil.rmtree(folder, ignore_errors=True)
+
+    def _start(self, name: str, argv: list[str]):
+        context = self.forks or multiprocessing.get_context("spawn")
+        mark = self.doctrees[name] / FAILED
+        if mark.exists():
+            # The last build of this side stopped: read every page again.
+            for child in self.doctrees[name].iterdir():
+                if child != mark:
+                    shutil.rmtree(child) if child.is_dir() else child.unlink()
+        mark.parent.mkdir(parents=True, exist_ok=True)
+        mark.touch()
+        receive, send = context.Pipe(duplex=False)
+        child = context.Process(target=_run_sphinx, args=(argv, send, self.forks is None), name=f"build-{name}")
+        child.start()
+        send.close()
+        return child, receive
 
     def run(self) -> bool:
-        """Both builds, side by side; whether both succeeded."""
+        """Both builds, side by side; whether both succeeded without a word."""
         started = time.monotonic()
-        reports, children = [], {}
-        for name, argv in self.commands.items():
-            receive, send = self.forks.Pipe(duplex=False)
-            children[name] = self.forks.Process(target=_run_sphinx, args=(argv, send), name=f"build-{name}")
-            children[name].start()
-            send.close()
-            reports.append(receive)
-        imported = []
-        for receive in reports:
-            try:
-                imported += receive.recv()
-            except EOFError:
-                pass  # the build stopped before it could say
+        children = {name: self._start(name, argv) for name, argv in self.commands.items()}
+        problems: list[str] = []
+        imported: set[str] = set()
         ok = True
-        for name, child in children.items():
+        for name, (child, receive) in children.items():
+            try:
+                said, code, modules = receive.recv()
+            except EOFError:  # the process ended before it could say
+                said, code, modules = f"error: the {name} build stopped before it finished\n", 2, []
             child.join()
-            if child.exitcode != 0:
+            imported.update(modules)
+            shown, crashed = explain(said)
+            shown = [line for line in shown if line.strip()]
+            if code == 0:
+                (self.doctrees[name] / FAILED).unlink(missing_ok=True)
+            if shown:
+                print("\n".join(shown), flush=True)
+            found = shown if code != 0 or crashed else [line for line in shown if _problem(line)]
+            problems += found
+            if code != 0 or crashed:
                 ok = False
-                print(f"[serve] the {name} build failed (exit {child.exitcode}): see above; "
-                      "the last good build is still served.", flush=True)
+                print(f"[serve] the {name} build stopped: the last good build is still served.", flush=True)
+            elif found:
+                ok = False
+                print(f"[serve] the {name} build has problems that make would stop on: they are shown "
+                      "on the open pages too.", flush=True)
+        self.problems = problems
         print(f"[serve] built in {time.monotonic() - started:.1f} s", flush=True)
-        _import_for_children(imported)
+        if self.forks is None:
+            self._start_fork_server(imported)
         return ok
+
+    def _start_fork_server(self, modules: set[str]) -> None:
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(sorted(m for m in modules if _preloadable(m)))
+        warm = context.Process(target=_nothing)  # the server starts now, not at the first edit
+        warm.start()
+        warm.join()
+        self.forks = context
+
+
+def problems_box(problems: list[str]) -> str:
+    """The box that lists *problems* at the foot of a page ('' when there are none)."""
+    if not problems:
+        return ""
+    lines = "\n".join(html.escape(line) for line in problems)
+    return (f'<pre id="{PROBLEMS_ID}" role="alert" style="{_PROBLEMS_STYLE}"><strong>The last build found '
+            f"problems: make would stop on them.</strong>\n{lines}</pre>")
 
 
 def _relevant(change, path: str) -> bool:
@@ -147,22 +224,35 @@ def make_app(builds: Builds):
     clients: set = set()
     root = builds.out.resolve()
 
+    not_found = PlainTextResponse("Not found", status_code=404)
+
+    def file_of(relative: str) -> Path | None:
+        """The served file that *relative* names, or None (never an error)."""
+        if len(relative) > MAX_PATH or "\x00" in relative:
+            return None
+        try:
+            path = (root / relative).resolve()
+            if path != root and root not in path.parents:
+                return None
+            if path.is_dir():
+                path = path / "index.html"
+            return path if path.is_file() else None
+        except (OSError, ValueError):  # a name too long, or that the file system cannot hold
+            return None
+
     async def page(request):
         relative = request.path_params["path"]
-        path = (root / relative).resolve()
-        if path != root and root not in path.parents:
-            return PlainTextResponse("Not found", status_code=404)
-        if path.is_dir():
-            if relative and not relative.endswith("/"):
-                return RedirectResponse(request.url.path + "/")
-            path = path / "index.html"
-        if not path.is_file():
-            return PlainTextResponse("Not found", status_code=404)
+        path = file_of(relative)
+        if path is None:
+            return not_found
+        if path.name == "index.html" and relative and not relative.endswith(("/", "index.html")):
+            return RedirectResponse(request.url.path + "/")
         if path.suffix == ".html":
-            html = path.read_text(encoding="utf-8")
-            end = html.rfind("</body>")
-            html = html[:end] + RELOAD_SCRIPT + html[end:] if end >= 0 else html + RELOAD_SCRIPT
-            return HTMLResponse(html, headers={"Cache-Control": "no-store"})
+            text = path.read_text(encoding="utf-8", errors="replace")
+            added = RELOAD_SCRIPT + problems_box(builds.problems)
+            end = text.rfind("</body>")
+            text = text[:end] + added + text[end:] if end >= 0 else text + added
+            return HTMLResponse(text, headers={"Cache-Control": "no-store"})
         return FileResponse(path, headers={"Cache-Control": "no-store"})
 
     async def reload_socket(websocket):
@@ -180,7 +270,10 @@ def make_app(builds: Builds):
         async for changes in awatch(*builds.watched, watch_filter=_relevant):
             shown = sorted({Path(path).name for _change, path in changes})
             print(f"[serve] changed: {', '.join(shown[:5])}", flush=True)
-            await asyncio.to_thread(builds.run)
+            try:
+                await asyncio.to_thread(builds.run)
+            except OSError as err:  # the build folder cannot be written, say
+                print(f"[serve] error: {err}", flush=True)
             for client in list(clients):
                 with contextlib.suppress(Exception):
                     await client.send_text("reload")

@@ -19,6 +19,8 @@ HERE = Path(__file__).resolve().parent
 ROOTS = HERE / "roots"
 #: A second, small talk: three slides, two pages, a shared fragment, a data entry.
 SECOND = HERE / "talks" / "second"
+#: A talk whose sources write HTML and script wherever a page shows text.
+HOSTILE = HERE / "talks" / "hostile"
 #: What a copy of this talk needs to build (tests that edit sources work on one).
 PROJECT_FILES = ["conf.py", "Makefile", "talk.mk", "pyproject.toml", "requirements", "source", "slides",
                  "_templates", "_static", "talkbook"]
@@ -105,3 +107,9 @@ def rebuilt_as_clean(root: Path, side: str, builddir: Path, cleandir: Path, step
     found = differences(rebuilt, clean)
     assert not found, f"after {step}, the {side}'s rebuild is not its clean build:\n" + "\n".join(found)
     return rebuilt
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")

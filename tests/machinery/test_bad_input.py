@@ -52,6 +52,9 @@ def apply_case(project: Path, case: str) -> dict:
     for edit in expect.get("append", []):
         with open(project / edit["file"], "a", encoding="utf-8") as handle:
             handle.write(edit["text"])
+    for link in expect.get("symlinks", []):
+        (project / link["path"]).parent.mkdir(parents=True, exist_ok=True)
+        (project / link["path"]).symlink_to(link["target"])
     return expect
 
 
@@ -66,6 +69,9 @@ def test_corpus_covers_the_issue():
             "missing-include", "self-include", "broken-xref", "unknown-directive", "heading-jump",
             "not-utf8", "slide-no-title", "directive-misspelt", "duplicate-label", "orphan-page",
             "chart-not-a-number", "chart-outside-the-talk"} <= set(CASES)
+    # Issue 18: the talk's folder is the boundary, and every mistake is named.
+    assert {"include-outside", "literalinclude-outside", "symlink-outside", "symlink-loop", "facts-bad-date",
+            "data-nul-byte", "nested-too-deep", "label-underscore", "label-non-ascii"} <= set(CASES)
 
 
 @pytest.mark.parametrize("case", CASES)
@@ -79,8 +85,9 @@ def test_bad_input_gets_one_clear_message(tmp_path, case):
     found = problems(result.stderr)
     assert len(found) == 1, "\n".join(found)
     message = found[0]
-    # Where the mistake is: the file and line, or the file alone for a whole page's mistake.
-    at = f"{expect['file']}:{expect['line']}:" if "line" in expect else f"{expect['file']}: "
+    # Where the mistake is: the file and line, or the file alone for a mistake of the whole
+    # file (no line in expect.toml, or line = 0: a page in no toctree, a symbolic link).
+    at = f"{expect['file']}:{expect['line']}:" if expect.get("line") else f"{expect['file']}:"
     assert message.startswith(f"{project}/{at}") or at in message, message
     shown = result.stderr
     for words in expect["words"]:

@@ -347,9 +347,17 @@ BAD = [
      CSV + "2011-01,swift,1\n2011-03,swift,2\n", "page",
      ["a stacked area needs every series at every date from its first, and swift has no figure for 2011-02"]),
     ("outside the talk's folder", ":y: authors", "outside", "page",
-     ["is outside the talk's folder", "put the CSV file inside it"]),
-    ("a link out of the talk's folder", ":y: authors", "link", "page", ["is outside the talk's folder"]),
+     ["is outside the talk's folder", "Copy the file into the talk's folder"]),
 ]
+
+
+def test_a_data_file_linked_from_outside_the_talk_stops_the_build_before_any_page(talk, tmp_path):
+    # talkbook.boundary looks at every symbolic link of the sources before a page is read.
+    root = shutil.copytree(ROOT, tmp_path / "charts")
+    (tmp_path / "outside.csv").write_text(CSV, encoding="utf-8")
+    (root / "_data" / "bad.csv").symlink_to(tmp_path / "outside.csv")
+    with pytest.raises(ConfigError, match=r"_data/bad\.csv: a symbolic link to .*outside\.csv, outside the talk"):
+        talk("charts")
 
 
 @pytest.mark.parametrize("name, options, text, where, words", BAD, ids=[case[0] for case in BAD])
@@ -360,9 +368,6 @@ def test_a_mistake_gets_one_warning_with_the_file_the_line_and_the_fix(talk, tmp
     if text == "outside":
         (tmp_path / "outside.csv").write_text(CSV, encoding="utf-8")
         path = "../outside.csv"
-    elif text == "link":
-        (tmp_path / "outside.csv").write_text(CSV, encoding="utf-8")
-        (root / "_data" / "bad.csv").symlink_to(tmp_path / "outside.csv")
     elif text is not None:
         (root / "_data" / "bad.csv").write_bytes(text.encode("utf-8", "surrogateescape"))
     alt = "" if options is None else ":alt: What it shows\n" + options + "\n"

@@ -21,13 +21,7 @@ import shutil
 import time
 from pathlib import Path
 
-from machinery.support import ROOTS, SECOND, build_apart, copy_project, differences, make, rebuilt_as_clean
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, (path, old)
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
+from machinery.support import ROOTS, SECOND, build_apart, copy_project, differences, edit, make, rebuilt_as_clean
 
 def test_every_kind_of_edit_rebuilds_to_the_clean_build(tmp_path):
     # Imported once here, for every forked build: Sphinx's own extensions, the others, ours.

@@ -16,6 +16,7 @@ import socket
 import subprocess
 import threading
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -147,3 +148,53 @@ def test_changes_rebuild_both_outputs_and_reload_the_pages(served, open_tab):
         "() => window.Reveal && getComputedStyle(document.querySelector('section#brewing h2')).color === 'rgb(1, 2, 3)'",
         timeout=STARTUP * 1000,
     )
+    # Good builds say so, and nothing else: no failure, no problem box.
+    assert not re.search(r"fail|stopped|problem|Traceback|Error", served.output), served.output
+    assert not handbook.query_selector("#talkbook-problems")
+
+
+def _status(url: str) -> int:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as answer:
+            return answer.status
+    except urllib.error.HTTPError as err:
+        return err.code
+
+
+def test_a_build_with_problems_is_shown_on_the_open_pages_until_it_is_fixed(served, open_tab):
+    base = f"http://127.0.0.1:{served.port}/"
+    served.wait_until(lambda: "Ctrl+C stops" in served.output, "the preview started", STARTUP)
+    # Paths that are no file of the preview: 404, never 500, and nothing on the terminal.
+    for path in ["%00", "a%00b.html", "..%2f..%2f..%2fetc%2fpasswd", "%ff%fe.html", "x" * 5000, "a/" * 2000]:
+        assert _status(base + path) == 404, path
+    page = open_tab().page
+    page.goto(base + "brewing.html")
+    page.wait_for_function("() => window.talkbookReload && talkbookReload.readyState === WebSocket.OPEN")
+    assert not page.query_selector("#talkbook-problems")
+
+    source = served.root / "source" / "brewing.md"
+    good = source.read_text(encoding="utf-8")
+    source.write_text(good + "\nSee {ref}`no-such-label`.\n", encoding="utf-8")
+    box = page.wait_for_selector("#talkbook-problems", timeout=STARTUP * 1000)
+    line = len(good.splitlines()) + 2
+    assert f"source/brewing.md:{line}: WARNING: undefined label: 'no-such-label'" in box.inner_text()
+    assert "what to do: check the label's spelling" in box.inner_text()
+    assert box.is_visible()
+    served.wait_until(lambda: "make would stop on" in served.output, "the problem said", 30)
+    assert re.search(rf"source/brewing\.md:{line}: WARNING: undefined label: 'no-such-label'.*\n"
+                     r"    -> what to do: ", served.output), served.output
+
+    # A page that is not UTF-8, then data that is not YAML: said with the file and the line, no traceback.
+    source.write_bytes(good.encode() + b"\nCaf\xe9\n")
+    served.wait_until(lambda: "is not UTF-8" in served.output, "the encoding said", STARTUP)
+    data = served.root / "source" / "_data" / "projects.yaml"
+    yaml = data.read_text(encoding="utf-8")
+    data.write_text(yaml.replace("slug: sencha", "slug: [sencha"), encoding="utf-8")
+    served.wait_until(lambda: "YAML syntax error" in served.output, "the YAML error said", STARTUP)
+    assert re.search(r"source/_data/projects\.yaml:\d+: ERROR: YAML syntax error", served.output), served.output
+
+    # Fixed: the page reloads by itself, and the box is gone.
+    data.write_text(yaml, encoding="utf-8")
+    source.write_text(good, encoding="utf-8")
+    page.wait_for_function("() => !document.getElementById('talkbook-problems')", timeout=STARTUP * 1000)
+    assert "Traceback" not in served.output and "Exception" not in served.output, served.output
