@@ -5,8 +5,6 @@ from __future__ import annotations
 import base64
 from pathlib import Path
 
-import pytest
-
 from talkbook.testing import READY
 from talkbook.tools.card import HEIGHT, QUERY, WIDTH, card_of
 

@@ -43,6 +43,13 @@ def make(project: Path, *targets: str, builddir: Path | None = None, **variables
     return make_talk(project, *targets, builddir=builddir or project / "_build", **variables)
 
 
+def build_talk(talk: Path, *targets: str, builddir: Path, **variables: str) -> subprocess.CompletedProcess:
+    """A small test talk of talks/ (its conf.py, source/ and slides/), built with this
+    repository's Makefile, as README.md's ``make CONFDIR=... HANDBOOK=... DECK=...`` says."""
+    return make(REPO, *(targets or ("all",)), builddir=builddir, CONFDIR=str(talk), HANDBOOK=str(talk / "source"),
+                DECK=str(talk / "slides"), NAME="tea", **variables)
+
+
 def warnings(app) -> list[str]:
     """The warnings of a sphinx.testing build, one a line, colours removed."""
     text = re.sub(r"\x1b\[[0-9;]*m", "", app.warning.getvalue())

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from machinery.support import REPO, SECOND, make
+from machinery.support import SECOND, build_talk, make
 
 CORPUS = Path(__file__).resolve().parent / "bad-input"
 CASES = sorted(p.name for p in CORPUS.iterdir() if p.is_dir())
@@ -29,8 +29,7 @@ def copy_talk(target: Path) -> Path:
 
 
 def build(talk: Path, target: str = "all") -> subprocess.CompletedProcess:
-    return make(REPO, target, builddir=talk / "_build", CONFDIR=str(talk), HANDBOOK=str(talk / "source"),
-                DECK=str(talk / "slides"), NAME="tea")
+    return build_talk(talk, target, builddir=talk / "_build")
 
 
 def target_of(broken: str) -> str:

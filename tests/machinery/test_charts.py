@@ -164,7 +164,7 @@ def test_a_range_keeps_the_dates_within_it(talk):
     data = [r for r in rows("contributors-per-month.csv") if "2010-09" <= r["month"] <= "2011-04"]
     described = [f"{name}: " + figures([(r["month"], r["authors"]) for r in data if r["repository"] == name])
                  for name in ("nova", "swift")]
-    assert svg["aria-label"] == f"Distinct authors per month and repository, 2010-09 to 2011-04: " + "; ".join(described)
+    assert svg["aria-label"] == "Distinct authors per month and repository, 2010-09 to 2011-04: " + "; ".join(described)
     assert [t.get_text() for t in svg.find_all("text")][-2:] == ["nova", "swift"]  # the legend, in the file's order
 
 

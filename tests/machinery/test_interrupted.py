@@ -17,14 +17,13 @@ import subprocess
 import time
 from pathlib import Path
 
-from machinery.support import REPO, SECOND, differences, edit, make
+from machinery.support import REPO, SECOND, build_talk, differences, edit
 
 TALK = SECOND
 
 
 def _make(talk: Path, builddir: Path) -> subprocess.CompletedProcess:
-    return make(REPO, "all", builddir=builddir, CONFDIR=str(talk), HANDBOOK=str(talk / "source"),
-                DECK=str(talk / "slides"), NAME="tea")
+    return build_talk(talk, "all", builddir=builddir)
 
 
 def _make_stopped(talk: Path, builddir: Path, moment, what: str) -> None:

@@ -6,7 +6,6 @@ As Sphinx's own link check tests do, each test starts its HTTP servers on
 
 from __future__ import annotations
 
-import datetime as dt
 import http.server
 import json
 import shutil
@@ -17,9 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import pytest
-
-from machinery.support import REPO, make
+from machinery.support import REPO
 from talkbook.tools import linkreport
 
 

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from machinery.support import HOSTILE, REPO, make
+from machinery.support import HOSTILE, build_talk
 from talkbook.testing.browser import served
 from talkbook.testing.scripts import LIVE, allowed, foreign
 
@@ -17,8 +17,7 @@ from talkbook.testing.scripts import LIVE, allowed, foreign
 @pytest.fixture(scope="module")
 def hostile_site(tmp_path_factory):
     builddir = tmp_path_factory.mktemp("hostile-site")
-    result = make(REPO, "all", builddir=builddir, CONFDIR=str(HOSTILE), HANDBOOK=str(HOSTILE / "source"),
-                  DECK=str(HOSTILE / "slides"), NAME="tea")
+    result = build_talk(HOSTILE, "all", builddir=builddir)
     assert result.returncode == 0, result.stdout + result.stderr
     with served(builddir / "site") as url:
         yield builddir / "site", url

@@ -29,7 +29,7 @@ from hypothesis import strategies as st
 from sphinx.errors import ConfigError
 from sphinx.testing.util import SphinxTestApp
 
-from machinery.support import HOSTILE, REPO, make, warnings
+from machinery.support import HOSTILE, build_talk, warnings
 from talkbook.testing import soup
 
 TALK = HOSTILE
@@ -56,8 +56,7 @@ def unsafe_in(page: BeautifulSoup, allowed_scripts: set[str] = frozenset()) -> l
 @pytest.fixture(scope="module")
 def hostile(tmp_path_factory) -> Path:
     builddir = tmp_path_factory.mktemp("hostile-talk")
-    result = make(REPO, "all", builddir=builddir, CONFDIR=str(TALK), HANDBOOK=str(TALK / "source"),
-                  DECK=str(TALK / "slides"), NAME="tea")
+    result = build_talk(TALK, "all", builddir=builddir)
     assert result.returncode == 0, result.stdout + result.stderr
     return builddir / "site"
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from machinery.support import REPO, SECOND, make
+from machinery.support import SECOND, build_talk
 from talkbook.testing import soup
 
 TALK = SECOND
@@ -23,8 +23,7 @@ TALK = SECOND
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Path:
     builddir = tmp_path_factory.mktemp("second-talk")
-    result = make(REPO, "all", builddir=builddir, CONFDIR=str(TALK), HANDBOOK=str(TALK / "source"),
-                  DECK=str(TALK / "slides"), NAME="tea")
+    result = build_talk(TALK, "all", builddir=builddir)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "WARNING" not in result.stderr and "ERROR" not in result.stderr, result.stderr
     return builddir

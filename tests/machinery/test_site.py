@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from xml.etree import ElementTree
 
 import pytest
 
-from talkbook.testing import SITE_URL
 from talkbook.tools.audit import audit
 from talkbook.tools.site import SiteError, assemble, prune_static
 
-SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 
 
 def write(path: Path, text: str) -> Path:
