@@ -292,7 +292,19 @@ class ChartData:
 
 
 def csv_rows(path: Path, data: bytes):
-    """(line, header, row) of each row with content; the header's line comes first as row None."""
+    """(line, header, row) of each row with content; the header's line comes first as row None.
+
+    A file is parsed once per content in a process (its charts and templates read it
+    again and again); its rows are shared, so callers leave them as they are."""
+    yield from _parsed(path, data)
+
+
+@functools.lru_cache(maxsize=32)
+def _parsed(path: Path, data: bytes) -> tuple:
+    return tuple(_parse(path, data))
+
+
+def _parse(path: Path, data: bytes):
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
@@ -465,8 +477,6 @@ def _style(size: Size, salt: str) -> dict:
         "xtick.major.width": thin,
         "xtick.major.size": size.text * 0.3,
         "xtick.major.pad": size.text * 0.4,
-        "figure.constrained_layout.w_pad": size.text * 0.5 / 72,
-        "figure.constrained_layout.h_pad": size.text * 0.3 / 72,
         "ytick.major.size": 0,
         "figure.facecolor": "white",
         "axes.facecolor": "white",
@@ -484,7 +494,7 @@ def draw(chart: ChartData, spec: Spec, size: Size, palette: list[str], salt: str
     from matplotlib.ticker import FuncFormatter, MaxNLocator
 
     with matplotlib.style.context(["default", _style(size, salt)]):
-        figure = Figure(figsize=(size.width / 72, size.height / 72), dpi=72, layout="constrained")
+        figure = Figure(figsize=(size.width / 72, size.height / 72), dpi=72)
         axes = figure.add_subplot()
         colours = palette[:len(chart.series)]
         dates = [d.day for d in chart.dates()]
@@ -535,13 +545,32 @@ def draw(chart: ChartData, spec: Spec, size: Size, palette: list[str], salt: str
                           xytext=(-size.text * 0.3 if on_the_left else size.text * 0.3, -size.text * 0.2),
                           textcoords="offset points", ha="right" if on_the_left else "left", va="top",
                           color=MARK_INK, bbox={"facecolor": "white", "edgecolor": "none", "pad": 1})
+        legend = None
         if len(chart.series) > 1:
             # Handles and names given: matplotlib would leave out a name that starts with "_".
-            figure.legend(handles, names, loc="outside upper center",
-                          ncols=min(len(chart.series), size.legend_columns), handlelength=1.2, columnspacing=1.2)
+            legend = figure.legend(handles, names, loc="upper center", bbox_to_anchor=(0.5, 1),
+                                   ncols=min(len(chart.series), size.legend_columns), handlelength=1.2,
+                                   columnspacing=1.2)
+        lay_out(figure, axes, legend, size)
         out = io.StringIO()
         figure.savefig(out, format="svg", metadata={"Date": None, "Creator": None})
     return tidy(out.getvalue())
+
+
+def lay_out(figure, axes, legend, size: Size) -> None:
+    """Room around the plot for what stands outside it (the tick labels, a legend above),
+    measured once: matplotlib's constrained layout measures each part twice, and costs as
+    much again as the drawing itself."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    renderer = FigureCanvasAgg(figure).get_renderer()
+    width, height = figure.bbox.width, figure.bbox.height
+    pad = size.text * 0.5
+    box, outer = axes.get_window_extent(renderer), axes.get_tightbbox(renderer)
+    above = legend.get_window_extent(renderer).height + pad if legend is not None else 0
+    left, bottom = box.x0 - outer.x0 + pad, box.y0 - outer.y0 + pad
+    right, top = max(outer.x1 - box.x1, 0) + pad, max(outer.y1 - box.y1, 0) + pad + above
+    axes.set_position([left / width, bottom / height, 1 - (left + right) / width, 1 - (bottom + top) / height])
 
 
 def _local(tag: str) -> str:
@@ -605,6 +634,7 @@ def _code_digest() -> str:
     return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
 
 
+@functools.cache
 def matplotlib_version() -> str:
     """The version of matplotlib that draws, or "" when it is not installed."""
     try:
