@@ -270,14 +270,19 @@ class Render(SphinxDirective):
             # Every template the render used (included, imported, extended) is a dependency.
             for filename in sorted(env.loader.loaded):
                 record.add(filename)
-        document = self.state.document
-        before = {id(node) for node in document.findall(nodes.Element)}
+        # Its headings' sections go straight into the page, not into what the parse returns:
+        # after the last child of a section still open (the page's last section, and the
+        # last section in that...), the directive's own or one that holds it.
+        holders, node = [], self.state.document
+        while node is not None:
+            holders.append((node, len(node.children)))
+            node = node.children[-1] if node.children and isinstance(node.children[-1], nodes.section) else None
         found = self.parse_text_to_nodes(text, offset=0, allow_section_headings=True)
+        added = [child for holder, before in holders for child in holder.children[before:]]
         # What a template writes has no line of its own in the page (MyST would count the
         # rendered text's lines from the directive's): all of it stands where the directive
-        # does, so a warning or a link check row names that line. Its headings' sections
-        # go straight into the document, not into what the parse returns.
-        for node in [*found, *(n for n in document.findall(nodes.Element) if id(n) not in before)]:
+        # does, so a warning or a link check row names that line.
+        for node in [*found, *added]:
             for element in node.findall(nodes.Element):
                 element.line = self.lineno
         return found
