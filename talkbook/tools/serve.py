@@ -290,16 +290,25 @@ def make_app(builds: Builds):
                      lifespan=lifespan)
 
 
-def check_port(host: str, port: int) -> None:
+def listen(host: str, port: int) -> socket.socket:
+    """The preview's socket, bound and listening before the URLs are printed.
+
+    A request made as soon as the URLs show waits in the socket's queue until
+    uvicorn serves it, and no other program can take the port in between.
+    """
     if not 0 < port < 65536:
         raise ServeError(f"port {port} is not a port number: use 1 to 65535, e.g. PORT=8000")
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        try:
-            sock.bind((host, port))
-        except OSError as err:
-            if err.errno == errno.EADDRINUSE:
-                raise ServeError(f"port {port} on {host} is in use: pick another, e.g. make serve PORT={port + 1}") from None
-            raise ServeError(f"cannot serve on {host}:{port}: {err.strerror}") from None
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+        sock.listen(128)
+    except OSError as err:
+        sock.close()
+        if err.errno == errno.EADDRINUSE:
+            raise ServeError(f"port {port} on {host} is in use: pick another, e.g. make serve PORT={port + 1}") from None
+        raise ServeError(f"cannot serve on {host}:{port}: {err.strerror}") from None
+    return sock
 
 
 def main(argv: list[str] | None = None, prog: str | None = None) -> int:
@@ -316,7 +325,7 @@ def main(argv: list[str] | None = None, prog: str | None = None) -> int:
     builds = Builds(args.confdir.resolve(), args.handbook.resolve(), args.deck.resolve(), builddir / "serve",
                     builddir / "doctrees" / "serve", args.deck_path)
     try:
-        check_port(args.host, args.port)
+        sock = listen(args.host, args.port)
         import uvicorn
 
         print(f"[serve] building the deck and the handbook into {builds.out}", flush=True)
@@ -325,7 +334,8 @@ def main(argv: list[str] | None = None, prog: str | None = None) -> int:
         print(f"[serve] handbook: http://{args.host}:{args.port}/\n"
               f"[serve] deck:     http://{args.host}:{args.port}/{args.deck_path}/index.html\n"
               f"[serve] watching {', '.join(str(p) for p in builds.watched)}; Ctrl+C stops", flush=True)
-        uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+        with sock:
+            uvicorn.Server(uvicorn.Config(app, log_level="warning")).run(sockets=[sock])
     except ServeError as err:
         print(f"error: {err}", file=sys.stderr)
         return 1
