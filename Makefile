@@ -89,8 +89,12 @@ $(VENVDIR)/.installed-%: requirements/%.txt $(wildcard requirements/*.txt) | $(P
 	@touch $@
 
 # What builds the talk: requirements/build.txt, and charts.txt too (matplotlib...)
-# when a page or a slide has a {chart}.
-BUILD_NEEDS  := $(if $(shell grep -rlsF '{chart}' $(HANDBOOK) $(DECK) | head -n 1),charts,build)
+# when any file of the talk has a {chart}: a page, a slide, a fragment or a template
+# (build output, the virtual environment, git's files, the tests, the requirements and
+# the Makefiles aside). One found by mistake costs only matplotlib's install.
+BUILD_NEEDS  := $(if $(shell grep -rlsF --exclude-dir=$(notdir $(BUILDDIR)) --exclude-dir=$(notdir $(VENVDIR)) \
+                  --exclude-dir=.git --exclude-dir=tests --exclude-dir=requirements --exclude=Makefile \
+                  --exclude='*.mk' '{chart}' $(CONFDIR) $(HANDBOOK) $(DECK) | head -n 1),charts,build)
 
 .PHONY: venv
 venv: $(VENVDIR)/.installed-$(BUILD_NEEDS)

@@ -69,3 +69,25 @@ def test_upgrade_writes_talkbooks_files_again_and_never_the_talks(tmp_path):
     assert talkbook("upgrade", "--check", str(talk), cwd=tmp_path).returncode == 0
     assert (talk / ".ci" / "run").stat().st_mode & 0o111, "the CI script stays executable"
     assert {p: p.read_bytes() for p in own} == own
+
+
+def _installs(talk: Path) -> list[str]:
+    """The requirements files that `make venv` would install into a new environment (make -n)."""
+    result = subprocess.run(["make", "-n", "venv", f"VENVDIR={talk / 'new-venv'}"], cwd=talk,
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    return [line.split(" -r ", 1)[1].strip() for line in result.stdout.splitlines() if " pip install " in line]
+
+
+@pytest.mark.parametrize("where", ["slides/index.md", "source/_shared/example.md", "_templates/figures/growth.md"])
+def test_make_installs_what_charts_need_when_any_file_of_the_talk_has_one(tmp_path, where):
+    assert talkbook("new", "talk", "--title", "A talk", "--author", "A. Speaker", cwd=tmp_path).returncode == 0
+    talk = tmp_path / "talk"
+    # The starter has no chart: matplotlib stays out of its environment.
+    assert _installs(talk) == ["requirements/build.txt"]
+    # A chart in a page, a slide, a fragment or a template that {render} writes into one.
+    path = talk / where
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a", encoding="utf-8") as out:
+        out.write("\n```{chart} growth.csv\n:x: month\n:y: people\n```\n")
+    assert _installs(talk) == ["requirements/charts.txt"]
