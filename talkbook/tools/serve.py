@@ -325,16 +325,15 @@ def main(argv: list[str] | None = None, prog: str | None = None) -> int:
     builds = Builds(args.confdir.resolve(), args.handbook.resolve(), args.deck.resolve(), builddir / "serve",
                     builddir / "doctrees" / "serve", args.deck_path)
     try:
-        sock = listen(args.host, args.port)
-        import uvicorn
+        with listen(args.host, args.port) as sock:
+            import uvicorn
 
-        print(f"[serve] building the deck and the handbook into {builds.out}", flush=True)
-        builds.run()
-        app = make_app(builds)
-        print(f"[serve] handbook: http://{args.host}:{args.port}/\n"
-              f"[serve] deck:     http://{args.host}:{args.port}/{args.deck_path}/index.html\n"
-              f"[serve] watching {', '.join(str(p) for p in builds.watched)}; Ctrl+C stops", flush=True)
-        with sock:
+            print(f"[serve] building the deck and the handbook into {builds.out}", flush=True)
+            builds.run()
+            app = make_app(builds)
+            print(f"[serve] handbook: http://{args.host}:{args.port}/\n"
+                  f"[serve] deck:     http://{args.host}:{args.port}/{args.deck_path}/index.html\n"
+                  f"[serve] watching {', '.join(str(p) for p in builds.watched)}; Ctrl+C stops", flush=True)
             uvicorn.Server(uvicorn.Config(app, log_level="warning")).run(sockets=[sock])
     except ServeError as err:
         print(f"error: {err}", file=sys.stderr)
