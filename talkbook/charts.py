@@ -291,20 +291,16 @@ class ChartData:
         return [found[day] for day in sorted(found)]
 
 
-def csv_rows(path: Path, data: bytes):
+@functools.lru_cache(maxsize=32)
+def csv_rows(path: Path, data: bytes) -> tuple:
     """(line, header, row) of each row with content; the header's line comes first as row None.
 
     A file is parsed once per content in a process (its charts and templates read it
     again and again); its rows are shared, so callers leave them as they are."""
-    yield from _parsed(path, data)
+    return tuple(_rows(path, data))
 
 
-@functools.lru_cache(maxsize=32)
-def _parsed(path: Path, data: bytes) -> tuple:
-    return tuple(_parse(path, data))
-
-
-def _parse(path: Path, data: bytes):
+def _rows(path: Path, data: bytes):
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
